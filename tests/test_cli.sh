@@ -1,0 +1,307 @@
+#!/usr/bin/env bash
+# End-to-end tests of the `miair` program: exit codes, error records, the
+# walk, the formats. Usage: test_cli.sh PATH/TO/miair [PYTHON3]
+# Ends with "N passed, M failed"; exits non-zero when anything failed.
+set -u
+
+MIAIR=${1:?usage: test_cli.sh PATH/TO/miair [PYTHON3]}
+PY=${2:-}
+if [ -z "$PY" ] || ! command -v "$PY" >/dev/null 2>&1; then PY=$(command -v python3 || true); fi
+case "$MIAIR" in /*) ;; *) MIAIR="$PWD/$MIAIR" ;; esac
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/miair-cli-test.XXXXXX")
+trap 'chmod -R u+rwx "$T" 2>/dev/null; rm -rf "$T"' EXIT
+cd "$T" || exit 1
+
+PASSED=0
+FAILED=0
+ok() { PASSED=$((PASSED + 1)); }
+bad() { FAILED=$((FAILED + 1)); echo "FAIL: $*" >&2; }
+# check NAME COMMAND...: passes when COMMAND succeeds
+check() { local name=$1; shift; if "$@"; then ok; else bad "$name"; fi; }
+
+TIMEOUT=()
+if command -v timeout >/dev/null 2>&1; then TIMEOUT=(timeout 60); fi
+
+# run [ARGS...]: runs miair with stdin from /dev/null unless IN is set;
+# stdout -> out, stderr -> err, exit status -> RC
+RC=0
+run() {
+    if [ -n "${IN:-}" ]; then
+        "${TIMEOUT[@]}" "$MIAIR" "$@" <"$IN" >out 2>err; RC=$?
+    else
+        "${TIMEOUT[@]}" "$MIAIR" "$@" </dev/null >out 2>err; RC=$?
+    fi
+}
+rc_is() { [ "$RC" -eq "$1" ] || { echo "  exit status $RC, expected $1; stderr:" >&2; head -5 err >&2; return 1; }; }
+lines_are() { local n; n=$(wc -l <out); [ "$n" -eq "$1" ] || { echo "  $n lines, expected $1" >&2; return 1; }; }
+grep_q() { grep -q -- "$@"; }
+
+# py_check FILE EXPR: python evaluates EXPR with `recs` = the JSONL records of FILE
+# (or `doc` = the JSON document when FILE ends in .json)
+py_check() {
+    if [ -z "$PY" ]; then return 0; fi
+    "$PY" - "$1" "$2" <<'PYEOF'
+import json, sys
+path, expr = sys.argv[1], sys.argv[2]
+data = open(path, "rb").read().decode("utf-8")
+if path.endswith(".json"):
+    doc = json.loads(data)
+    recs = doc
+else:
+    assert data == "" or data.endswith("\n"), "output does not end with a newline"
+    recs = [json.loads(l) for l in data.split("\n")[:-1]]
+ids = [r["document_id"] for r in recs]
+errs = [r for r in recs if "error" in r]
+if not eval(expr):
+    print("  python check failed:", expr, "ids:", ids, file=sys.stderr)
+    sys.exit(1)
+PYEOF
+}
+
+# ---------------------------------------------------------------- fixtures
+mkdir -p docs/sub docs/zz
+printf '# Title\n\n## Introduction\n\nThis document explains the system. It has examples.\n' >docs/a.md
+printf 'Plain text file.\nTODO: write more.\n' >docs/b.txt
+printf 'Title\n=====\n\nSome reStructuredText.\n' >docs/c.rst
+printf '# Markdown\n\nLong extension.\n' >docs/d.markdown
+printf 'int main(void) { return 0; }\n' >docs/e.c
+printf '## Sub\n\nNested file with `code`.\n' >docs/sub/f.md
+printf 'zz\n' >docs/zz/g.txt
+: >empty.md
+printf 'nul\000byte\000text\n' >nul.md
+printf 'bad \377\376 utf8 \300\200 and \355\240\200 surrogate\n' >badutf8.md
+printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000>\000\001\000\000\000\220\033' >binary.bin
+printf 'x%.0s' $(seq 1 2000) >big.md   # 2000 bytes
+
+# ---------------------------------------------------------------- help, version, usage
+run --help;            check "--help exits 0" rc_is 0
+for opt in --stdin --format --include --exclude --max-bytes --last-updated --output -o --quiet --help --version; do
+    check "--help mentions $opt" grep_q "$opt" out
+done
+run analyze --help;    check "analyze --help exits 0" rc_is 0
+check "analyze --help shows usage" grep_q "Usage: miair analyze" out
+run --version;         check "--version exits 0" rc_is 0
+check "--version prints 'miair X.Y.Z'" grep -Eq '^miair [0-9]+\.[0-9]+\.[0-9]+$' out
+
+run analyze --no-such-option docs;   check "unknown option exits 2" rc_is 2
+check "unknown option named" grep_q "no-such-option" err
+check "unknown option hint" grep_q "Try 'miair --help'" err
+check "usage error writes no record" lines_are 0
+run analyze -Z docs;                 check "unknown short option exits 2" rc_is 2
+run analyze docs --format;           check "missing argument exits 2" rc_is 2
+check "missing argument named" grep_q "format" err
+run analyze --format xml docs;       check "bad --format value exits 2" rc_is 2
+check "bad value named" grep_q "xml" err
+run analyze --max-bytes 12Q docs;    check "bad --max-bytes value exits 2" rc_is 2
+run analyze --max-bytes -1 docs;     check "negative --max-bytes exits 2" rc_is 2
+run analyze;                         check "no PATH exits 2" rc_is 2
+check "no PATH hint" grep_q "Try 'miair --help'" err
+run;                                 check "no command exits 2" rc_is 2
+run frobnicate;                      check "unknown command exits 2" rc_is 2
+run --bogus;                         check "unknown top-level option exits 2" rc_is 2
+run analyze --stdin -;               check "--stdin with '-' exits 2" rc_is 2
+run analyze --last-updated=yes docs; check "flag with a value exits 2" rc_is 2
+
+# ---------------------------------------------------------------- a clean directory walk
+run analyze --format jsonl docs
+check "directory: exit 0" rc_is 0
+check "directory: one line per matched file" lines_are 6
+check "directory: sorted ids, default include set" py_check out \
+    'ids == ["docs/a.md","docs/b.txt","docs/c.rst","docs/d.markdown","docs/sub/f.md","docs/zz/g.txt"]'
+check "directory: full records" py_check out \
+    'all(list(r)[:2] == ["document_id","content_preview"] and "entropy_stats" in r and "quality_metrics" in r for r in recs)'
+check "directory: nothing on stderr" test ! -s err
+
+run analyze docs/
+check "trailing slash: ids joined without '//'" py_check out 'ids[0] == "docs/a.md" and len(ids) == 6'
+
+run analyze docs
+check "not a TTY: default format is jsonl" py_check out 'len(recs) == 6'
+
+run analyze docs/e.c
+check "explicit file analyzed regardless of extension" rc_is 0
+check "explicit file: one record" py_check out 'ids == ["docs/e.c"] and not errs'
+
+run analyze ./docs/../docs/a.md
+check "document_id is the path as given" py_check out 'ids == ["./docs/../docs/a.md"]'
+
+# ---------------------------------------------------------------- include / exclude
+run analyze --include '*.c' docs
+check "--include replaces the default set" py_check out 'ids == ["docs/e.c"]'
+run analyze --include '*.c' --include 'a.*' docs
+check "--include is repeatable" py_check out 'ids == ["docs/a.md","docs/e.c"]'
+run analyze --exclude 'a.*' --exclude '*.rst' docs
+check "--exclude filters files" py_check out 'ids == ["docs/b.txt","docs/d.markdown","docs/sub/f.md","docs/zz/g.txt"]'
+run analyze --exclude sub docs
+check "--exclude skips directories" py_check out '"docs/sub/f.md" not in ids and len(ids) == 5'
+run analyze --include '*.md' --exclude 'f.md' docs
+check "--exclude wins over --include" py_check out 'ids == ["docs/a.md"]'
+run analyze --exclude '*.md' docs/a.md
+check "explicit files ignore --exclude" py_check out 'ids == ["docs/a.md"]'
+
+# ---------------------------------------------------------------- unusual content is analyzed
+run analyze empty.md nul.md badutf8.md binary.bin
+check "empty/NUL/invalid UTF-8/binary: exit 0" rc_is 0
+check "empty/NUL/invalid UTF-8/binary: one record each, no error" py_check out \
+    'ids == ["empty.md","nul.md","badutf8.md","binary.bin"] and not errs'
+check "empty file: quality 0, no patterns" py_check out \
+    'recs[0]["quality_metrics"]["overall"] == 0 and recs[0]["patterns"] == []'
+check "NUL bytes are text" py_check out '"\x00" in recs[1]["content_preview"]'
+check "invalid UTF-8 becomes U+FFFD" py_check out '"\ufffd" in recs[2]["content_preview"]'
+
+# ---------------------------------------------------------------- error records
+run analyze docs/a.md missing.md docs/b.txt
+check "missing file: exit 1" rc_is 1
+check "missing file: one line per input" lines_are 3
+check "missing file: error record in place" py_check out \
+    'ids == ["docs/a.md","missing.md","docs/b.txt"] and list(recs[1]) == ["document_id","error"] and len(errs) == 1'
+check "missing file: stderr line" grep_q "miair: missing.md: " err
+run analyze --quiet missing.md
+check "--quiet: exit 1" rc_is 1
+check "--quiet: no stderr line" test ! -s err
+check "--quiet: record still written" lines_are 1
+
+if [ "$(id -u)" != 0 ]; then
+    printf 'secret\n' >unreadable.md; chmod 000 unreadable.md
+    mkdir -p closed; printf 'x\n' >closed/x.md; chmod 000 closed
+    run analyze unreadable.md closed docs/a.md
+    check "unreadable file/dir: exit 1" rc_is 1
+    check "unreadable file/dir: error records" py_check out \
+        'ids == ["unreadable.md","closed","docs/a.md"] and len(errs) == 2'
+    chmod 755 closed; chmod 644 unreadable.md
+else
+    echo "note: running as root; skipping the unreadable-file checks" >&2
+fi
+
+mkdir -p loop/sub; printf '# a\n' >loop/a.md; printf '# b\n' >loop/sub/b.md; ln -s .. loop/sub/up
+run analyze loop
+check "directory loop: exit 1" rc_is 1
+check "directory loop: terminates with one error record" py_check out \
+    'ids == ["loop/a.md","loop/sub/b.md","loop/sub/up"] and [e["document_id"] for e in errs] == ["loop/sub/up"]'
+check "directory loop: stderr line" grep_q "miair: loop/sub/up: " err
+mkdir -p selfloop; ln -s . selfloop/me
+run analyze selfloop
+check "self loop: one error record" py_check out 'ids == ["selfloop/me"] and len(errs) == 1'
+
+run analyze --max-bytes 1K big.md docs/a.md
+check "--max-bytes: exit 1" rc_is 1
+check "--max-bytes: error record for the big file only" py_check out \
+    'ids == ["big.md","docs/a.md"] and [e["document_id"] for e in errs] == ["big.md"]'
+run analyze --max-bytes 2000 big.md
+check "--max-bytes: equal size is fine" rc_is 0
+run analyze --max-bytes=1999 big.md
+check "--max-bytes=N form" rc_is 1
+IN=big.md run analyze --max-bytes 100 --stdin; IN=
+check "--max-bytes applies to --stdin" py_check out 'ids == ["-"] and len(errs) == 1'
+check "--max-bytes on --stdin: exit 1" rc_is 1
+
+if command -v mkfifo >/dev/null 2>&1; then
+    mkfifo pipe.md
+    mkdir -p withfifo; mkfifo withfifo/p.md; mkfifo withfifo/p.bin; printf '# ok\n' >withfifo/ok.md
+    run analyze pipe.md withfifo
+    check "fifo: does not block, exit 1" rc_is 1
+    check "fifo: error records (explicit, and matched in a directory)" py_check out \
+        'ids == ["pipe.md","withfifo/ok.md","withfifo/p.md"] and [e["document_id"] for e in errs] == ["pipe.md","withfifo/p.md"]'
+fi
+run analyze /dev/null
+check "character device: error record" py_check out 'ids == ["/dev/null"] and len(errs) == 1'
+
+ln -s nowhere.md dangling.md
+mkdir -p dang; ln -s ../nowhere.md dang/x.md; ln -s ../nowhere.c dang/y.c
+run analyze dangling.md dang
+check "dangling symlinks: errors only for wanted names" py_check out \
+    'ids == ["dangling.md","dang/x.md"] and len(errs) == 2'
+
+# every input yields exactly one line
+run analyze docs/a.md missing.md empty.md loop big.md --max-bytes 1K nul.md
+check "mixed inputs: exactly one line per input" py_check out \
+    'ids == ["docs/a.md","missing.md","empty.md","loop/a.md","loop/sub/b.md","loop/sub/up","big.md","nul.md"]'
+check "mixed inputs: exit 1" rc_is 1
+
+# ---------------------------------------------------------------- stdin
+printf '# From stdin\n\nSome text here.\n' >stdin.txt
+IN=stdin.txt run analyze --stdin; IN=
+check "--stdin: exit 0" rc_is 0
+check "--stdin: one record with document_id '-'" py_check out 'ids == ["-"] and not errs'
+IN=stdin.txt run analyze --stdin docs/a.md; IN=
+check "--stdin then PATHs" py_check out 'ids == ["-","docs/a.md"]'
+cat out >stdin.jsonl
+run analyze stdin.txt
+check "--stdin record equals the file's (but the id)" py_check out \
+    '[dict(r, document_id=0) for r in recs] == [dict(json.loads(l), document_id=0) for l in open("stdin.jsonl")][:1]'
+printf '' >emptyin
+IN=emptyin run analyze --stdin; IN=
+check "--stdin: empty input is analyzed" py_check out 'ids == ["-"] and not errs'
+
+printf 'docs/a.md\n\nmissing.md\ndocs/sub\n' >list.txt
+IN=list.txt run analyze -; IN=
+check "'-': path list from stdin, exit 1 (one missing)" rc_is 1
+check "'-': one record per listed input" py_check out 'ids == ["docs/a.md","missing.md","docs/sub/f.md"]'
+printf 'docs/e.c' >list2.txt
+IN=list2.txt run analyze docs/b.txt - ; IN=
+check "'-': mixed with PATHs, last line without newline, listed files unfiltered" py_check out \
+    'ids == ["docs/b.txt","docs/e.c"] and not errs'
+
+# ---------------------------------------------------------------- formats
+run analyze --format json docs missing.md
+check "json: exit 1 (one missing)" rc_is 1
+cp out out.json
+check "json: parses as an array of all records" py_check out.json \
+    'isinstance(doc, list) and len(doc) == 7 and ids[-1] == "missing.md" and len(errs) == 1'
+if [ -n "$PY" ]; then
+    check "json: python3 -c 'import json' loads it" "$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); assert isinstance(d, list)' out
+fi
+run analyze --format jsonl docs missing.md
+cp out both.jsonl
+check "json and jsonl hold the same records" py_check both.jsonl \
+    'recs == json.load(open("out.json"))'
+run analyze --format json missing.md --quiet
+cp out one.json
+check "json: one record" py_check one.json 'len(doc) == 1'
+run analyze --format json --include nothing docs
+cp out none.json
+check "json: no records is []" py_check none.json 'doc == []'
+run analyze --format jsonl --include nothing docs
+check "jsonl: no records is empty output" lines_are 0
+check "no records: exit 0" rc_is 0
+
+run analyze --format table docs missing.md
+check "table: exit 1" rc_is 1
+check "table: header" grep -q '^ *code_pts .*path$' out
+check "table: rows with gate" grep -Eq '(PASS|FAIL) .* docs/a\.md$' out
+check "table: error row" grep -q 'ERROR.*missing.md' out
+check "table: totals line" grep -Eq '^total: 7 documents \(6 analyzed, 1 error\), [0-9]+ bytes, [0-9]+ pass(es)? the gate, [0-9.]+ s, [0-9.]+ docs/s$' out
+check "table: header + 7 rows + totals" lines_are 9
+
+run analyze -o result.jsonl docs
+check "-o: exit 0" rc_is 0
+check "-o: nothing on stdout" lines_are 0
+check "-o: file holds the records" py_check result.jsonl 'len(recs) == 6'
+run analyze --output=result2.jsonl --format json docs
+cp result2.jsonl r2.json
+check "--output=FILE json parses" py_check r2.json 'len(doc) == 6'
+run analyze -o nodir/x.jsonl docs
+check "-o into a missing directory: exit 1" rc_is 1
+
+# --last-updated adds the accuracy sub-score
+run analyze docs/a.md; cp out plain.jsonl
+run analyze --last-updated docs/a.md; cp out lu.jsonl
+check "--last-updated adds an accuracy sub-score" py_check lu.jsonl \
+    'len(recs[0]["quality_metrics"]["sub_scores"]["accuracy"]) == len(json.loads(open("plain.jsonl").readline())["quality_metrics"]["sub_scores"]["accuracy"]) + 1'
+
+# ---------------------------------------------------------------- output errors
+if [ -w /dev/full ]; then
+    run analyze -o /dev/full docs
+    check "full disk: exit 1" rc_is 1
+    check "full disk: message" grep_q "write error" err
+fi
+mkdir -p many
+for i in $(seq 1 300); do printf '# Doc %d\n\nSome text for document %d. TODO fix.\n' "$i" "$i" >many/"$(printf '%03d' "$i")".md; done
+"${TIMEOUT[@]}" "$MIAIR" analyze many 2>err | head -c 1 >/dev/null
+st=(${PIPESTATUS[@]})
+check "closed pipe: exit 1, no signal death (got ${st[0]})" test "${st[0]}" -eq 1
+check "closed pipe: message" grep_q "write error" err
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
