@@ -1,0 +1,294 @@
+/* The public API of one analysis: engine, result, accessors (include/miair.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *miair_version(void) { return MIAIR_VERSION_STRING; }
+
+const char *miair_status_message(miair_status s) {
+    switch (s) {
+    case MIAIR_OK: return "success";
+    case MIAIR_ERR_INVALID: return "invalid argument";
+    case MIAIR_ERR_NOMEM: return "out of memory";
+    case MIAIR_ERR_REGEX: return "pattern rule failed (regex compile error or match resource limit)";
+    case MIAIR_ERR_IO: return "input/output error";
+    case MIAIR_ERR_TOO_BIG: return "input too large";
+    case MIAIR_ERR_ISA: return "requested instruction set not available on this CPU";
+    }
+    return "unknown status";
+}
+
+void miair_config_init(miair_config *cfg) {
+    if (!cfg) return;
+    memset(cfg, 0, sizeof *cfg);
+    for (int i = 0; i < 4; i++) cfg->weights[i] = 0.25;
+}
+
+/* The regexes behind the quality metrics (SPEC §1, §3) and two custom rules (§4). */
+static const struct {
+    const char *py;
+    unsigned flags;
+} quality_patterns[RX_QUALITY_COUNT_] = {
+    [RX_HEADERS] = {"^#{1,6}\\s+.+", MIAIR_PYRE_MULTILINE},
+    [RX_CODE_BLOCKS] = {"```[\\s\\S]*?```", 0},
+    [RX_LINKS] = {"\\[([^\\]]+)\\]\\(([^)]+)\\)", 0},
+    [RX_TODO] = {"\\b(TODO|FIXME|XXX|HACK)\\b", MIAIR_PYRE_IGNORECASE},
+    [RX_PLACEHOLDER] = {"\\[(placeholder|tbd|to be determined)\\]", MIAIR_PYRE_IGNORECASE},
+    [RX_CODE_LANG] = {"```(\\w+)", 0},
+    [RX_BULLETS] = {"^\\s*[-*+]\\s+", MIAIR_PYRE_MULTILINE},
+    [RX_VERSION] = {"\\b(v?\\d+\\.\\d+(?:\\.\\d+)?)\\b", MIAIR_PYRE_IGNORECASE},
+    [RX_YEARS] = {"\\b(202[0-9]|201[5-9])\\b", 0},
+    [RX_WARN] = {"\\b(deprecated|warning|note|important)\\b", MIAIR_PYRE_IGNORECASE},
+    [RX_BROKEN_LINKS] = {"\\[([^\\]]+)\\]\\(\\s*\\)", 0},
+    [RX_SECTIONS] = {"^#{1,3}\\s+", MIAIR_PYRE_MULTILINE},
+    [RX_HEADER_TITLES] = {"^(#{1,6})\\s+(.+)$", MIAIR_PYRE_MULTILINE},
+    [RX_SPACES] = {"  +", 0},
+};
+
+int miair_engine_compile_rules(miair_engine *e, char *err, size_t errlen) {
+    for (int i = 0; i < RX_QUALITY_COUNT_; i++)
+        if (miair_pyre_compile(&e->quality_rx[i], quality_patterns[i].py, quality_patterns[i].flags, err, errlen))
+            return -1;
+    for (int i = 0; i < MIAIR_RULES; i++) {
+        if (!miair_rules[i].regex) continue;
+        unsigned fl = MIAIR_PYRE_MULTILINE | (miair_rules[i].caseless ? MIAIR_PYRE_IGNORECASE : 0);
+        if (miair_pyre_compile(&e->rule_rx[i], miair_rules[i].regex, fl, err, errlen)) return -1;
+    }
+    return 0;
+}
+
+miair_status miair_engine_create(const miair_config *cfg, miair_engine **out) {
+    if (!out) return MIAIR_ERR_INVALID;
+    *out = NULL;
+    miair_config def;
+    if (!cfg) {
+        miair_config_init(&def);
+        cfg = &def;
+    }
+    double sum = 0.0;
+    for (int i = 0; i < 4; i++) {
+        if (!(cfg->weights[i] >= 0.0) || !isfinite(cfg->weights[i])) return MIAIR_ERR_INVALID;
+        sum += cfg->weights[i];
+    }
+    if (!(sum > 0.0)) return MIAIR_ERR_INVALID;
+    miair_engine *e = calloc(1, sizeof *e);
+    if (!e) return MIAIR_ERR_NOMEM;
+    e->cfg = *cfg;
+    for (int i = 0; i < 4; i++) e->weights[i] = fabs(sum - 1.0) > 0.001 ? cfg->weights[i] / sum : cfg->weights[i];
+    char err[256];
+    if (miair_engine_compile_rules(e, err, sizeof err)) {
+        miair_engine_free(e);
+        return MIAIR_ERR_REGEX;
+    }
+    *out = e;
+    return MIAIR_OK;
+}
+
+void miair_engine_free(miair_engine *e) {
+    if (!e) return;
+    for (int i = 0; i < RX_QUALITY_COUNT_; i++) miair_pyre_release(&e->quality_rx[i]);
+    for (int i = 0; i < MIAIR_RULES; i++) miair_pyre_release(&e->rule_rx[i]);
+    free(e);
+}
+
+/* ---- result storage ---- */
+
+size_t miair_result_add_string(miair_result *r, const char *s, size_t n) {
+    size_t off = r->arena.len;
+    if (miair_buf_append(&r->arena, s, n) || miair_buf_append(&r->arena, "", 1)) return (size_t)-1;
+    return off;
+}
+
+int miair_result_list_push(miair_result *r, miair_list l, const char *s) {
+    miair_strlist *L = &r->lists[l];
+    if (L->n == L->cap) {
+        size_t nc = L->cap ? 2 * L->cap : 8;
+        size_t *np = realloc(L->off, nc * sizeof *np);
+        if (!np) return -1;
+        L->off = np;
+        L->cap = nc;
+    }
+    size_t off = miair_result_add_string(r, s, strlen(s));
+    if (off == (size_t)-1) return -1;
+    L->off[L->n++] = off;
+    return 0;
+}
+
+int miair_result_list_pushf(miair_result *r, miair_list l, const char *fmt, ...) {
+    char tmp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    return miair_result_list_push(r, l, tmp);
+}
+
+int miair_result_add_occ(miair_result *r, const char *text, size_t text_len, size_t start, size_t end, size_t line) {
+    if (r->nocc == r->occ_cap) {
+        size_t nc = r->occ_cap ? 2 * r->occ_cap : 32;
+        miair_occ *np = realloc(r->occ, nc * sizeof *np);
+        if (!np) return -1;
+        r->occ = np;
+        r->occ_cap = nc;
+    }
+    size_t off = miair_result_add_string(r, text, text_len);
+    if (off == (size_t)-1) return -1;
+    r->occ[r->nocc++] = (miair_occ){off, text_len, start, end, line};
+    return 0;
+}
+
+void miair_result_free(miair_result *r) {
+    if (!r) return;
+    for (int l = 0; l < MIAIR_LIST_COUNT_; l++) free(r->lists[l].off);
+    free(r->occ);
+    miair_buf_release(&r->arena);
+    free(r);
+}
+
+/* ---- SPEC §5 ---- */
+
+static double clamp01(double x) { return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x; }
+
+miair_status miair_finish(miair_result *r) {
+    double *v = r->num;
+    double sev = 0.0;
+    for (size_t i = 0; i < r->npat; i++) sev += miair_rules[r->pat[i].rule].severity;
+    if (r->npat) sev /= (double)r->npat;
+    double q = clamp01((0.85 - v[MIAIR_QUALITY_OVERALL]) / 0.85);
+    double ed = fabs(v[MIAIR_INFORMATION_DENSITY] - 0.6) * 2.0;
+    double ev = ed < 1.0 ? ed : 1.0;
+    v[MIAIR_IMPROVEMENT_POTENTIAL] = clamp01(0.5 * q + 0.3 * sev + 0.2 * ev);
+    v[MIAIR_PATTERN_COUNT] = (double)r->npat;
+    v[MIAIR_OCCURRENCE_COUNT] = (double)r->nocc;
+
+    const miair_strlist *sg = &r->lists[MIAIR_LIST_SUGGESTIONS];
+    size_t nrec = 0;
+#define REC(str)                                                                                        \
+    do {                                                                                                \
+        if (nrec < 5) {                                                                                 \
+            if (miair_result_list_push(r, MIAIR_LIST_RECOMMENDATIONS, (str))) return MIAIR_ERR_NOMEM; \
+            nrec++;                                                                                     \
+        }                                                                                               \
+    } while (0)
+    for (size_t i = 0; i < sg->n && i < 3; i++) {
+        char tmp[256]; /* copied: pushing may move the arena */
+        snprintf(tmp, sizeof tmp, "%s", r->arena.p + sg->off[i]);
+        REC(tmp);
+    }
+    size_t taken = 0;
+    for (size_t i = 0; i < r->npat && taken < 2; i++) {
+        const miair_rule *ru = &miair_rules[r->pat[i].rule];
+        if (ru->priority > 2) continue;
+        char tmp[256];
+        snprintf(tmp, sizeof tmp, "%s (%s)", ru->action, ru->name);
+        REC(tmp);
+        taken++;
+    }
+    if (v[MIAIR_REDUNDANCY] > 0.7)
+        REC("Reduce redundancy by consolidating repetitive content");
+    else if (v[MIAIR_REDUNDANCY] < 0.2)
+        REC("Add more structure and patterns for better readability");
+    if (v[MIAIR_VOCABULARY_RICHNESS] < 0.3) REC("Enrich vocabulary to improve content diversity");
+#undef REC
+    return MIAIR_OK;
+}
+
+#define PREVIEW_CHARS 200
+
+static miair_status analyze_into(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
+                                 miair_result *r) {
+    miair_text t;
+    miair_status st = miair_text_build(s, buf, len, &t);
+    if (st) return st;
+    r->empty = t.n == 0;
+    /* content_preview: the first 200 code points (+ "...") */
+    size_t pb = 0, pc = 0;
+    while (pb < t.nb && pc < PREVIEW_CHARS) {
+        pb++;
+        while (pb < t.nb && (t.u8[pb] & 0xC0) == 0x80) pb++;
+        pc++;
+    }
+    r->preview_off = r->arena.len;
+    if (miair_buf_append(&r->arena, t.u8, pb) || (t.n > PREVIEW_CHARS && miair_buf_append(&r->arena, "...", 3)) ||
+        miair_buf_append(&r->arena, "", 1))
+        return MIAIR_ERR_NOMEM;
+    r->preview_len = r->arena.len - 1 - r->preview_off;
+
+    if ((st = miair_entropy_stats(s, &t, r))) return st;
+    long passive = 0, complex = 0;
+    if (!r->empty && (st = miair_patterns(e, s, &t, r, &passive, &complex))) return st;
+    if ((st = miair_quality(e, s, &t, r, passive, complex))) return st;
+    return miair_finish(r);
+}
+
+miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
+                                   miair_result **out) {
+    if (!e || !out || (!buf && len)) return MIAIR_ERR_INVALID;
+    *out = NULL;
+    miair_result *r = calloc(1, sizeof *r);
+    if (!r) return MIAIR_ERR_NOMEM;
+    miair_status st = analyze_into(e, s, buf, len, r);
+    if (st) {
+        miair_result_free(r);
+        return st;
+    }
+    *out = r;
+    return MIAIR_OK;
+}
+
+miair_status miair_analyze(const miair_engine *e, const void *buf, size_t len, miair_result **out) {
+    miair_scratch s;
+    if (miair_scratch_init(&s)) return MIAIR_ERR_NOMEM;
+    miair_status st = miair_analyze_scratch(e, &s, buf, len, out);
+    miair_scratch_release(&s);
+    return st;
+}
+
+/* ---- accessors ---- */
+
+double miair_result_number(const miair_result *r, miair_field f) {
+    if (!r || (unsigned)f >= MIAIR_FIELD_COUNT_) return NAN;
+    return r->num[f];
+}
+
+int miair_result_is_empty(const miair_result *r) { return r ? r->empty : 0; }
+
+size_t miair_result_list_size(const miair_result *r, miair_list l) {
+    if (!r || (unsigned)l >= MIAIR_LIST_COUNT_) return 0;
+    return r->lists[l].n;
+}
+
+const char *miair_result_list_item(const miair_result *r, miair_list l, size_t i) {
+    if (!r || (unsigned)l >= MIAIR_LIST_COUNT_ || i >= r->lists[l].n) return NULL;
+    return r->arena.p + r->lists[l].off[i];
+}
+
+miair_status miair_result_pattern(const miair_result *r, size_t i, miair_pattern *out) {
+    if (!r || !out || i >= r->npat) return MIAIR_ERR_INVALID;
+    const miair_rule *ru = &miair_rules[r->pat[i].rule];
+    out->type = ru->type;
+    out->name = ru->name;
+    out->description = ru->description;
+    out->action = ru->action;
+    out->severity = ru->severity;
+    out->priority = ru->priority;
+    out->occurrence_count = r->pat[i].occ_count;
+    return MIAIR_OK;
+}
+
+miair_status miair_result_occurrence(const miair_result *r, size_t i, size_t j, miair_occurrence *out) {
+    if (!r || !out || i >= r->npat || j >= r->pat[i].occ_count) return MIAIR_ERR_INVALID;
+    const miair_occ *o = &r->occ[r->pat[i].occ_begin + j];
+    out->text = r->arena.p + o->text_off;
+    out->text_bytes = o->text_len;
+    out->start = o->start;
+    out->end = o->end;
+    out->line = o->line;
+    return MIAIR_OK;
+}
+
+void miair_free(void *p) { free(p); }

@@ -1,0 +1,151 @@
+/* Internal structures of the analysis of one document (SPEC.md §1-5). */
+#ifndef MIAIR_INTERNAL_H
+#define MIAIR_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "miair.h"
+#include "pyre.h"
+
+/* ---- growable arrays and a string arena (offsets, so growth is safe) ---- */
+typedef struct {
+    char *p;
+    size_t len, cap;
+} miair_buf;
+
+int miair_buf_reserve(miair_buf *b, size_t extra);
+int miair_buf_append(miair_buf *b, const void *data, size_t n);
+void miair_buf_release(miair_buf *b);
+
+/* ---- the text model ---- */
+typedef struct {
+    const uint32_t *cp; /* decoded code points */
+    size_t n;
+    const uint8_t *u8;  /* the same text as valid UTF-8 */
+    size_t nb;
+    const uint32_t *lw; /* text.lower() */
+    size_t nl;
+    int ascii;          /* every code point < 128: byte offsets are code-point offsets */
+} miair_text;
+
+/* Converts increasing byte offsets of t->u8 into code-point offsets and line numbers. */
+typedef struct {
+    const miair_text *t;
+    size_t b, c, nl; /* byte offset, code-point offset, '\n' count before b */
+} miair_cursor;
+
+void miair_cursor_init(miair_cursor *k, const miair_text *t);
+/* Moves to byte offset b (>= the current one, or restarts when smaller). */
+void miair_cursor_seek(miair_cursor *k, size_t b);
+
+/* Number of str.split() tokens of cp[0..n). */
+size_t miair_ws_tokens(const uint32_t *cp, size_t n);
+
+/* Occurrence of a code-point needle (ASCII string) in hay. */
+int miair_contains_ascii(const uint32_t *hay, size_t n, const char *needle);
+
+/* ---- rules ---- */
+enum {
+    RX_HEADERS, RX_CODE_BLOCKS, RX_LINKS, RX_TODO, RX_PLACEHOLDER, RX_CODE_LANG, RX_BULLETS,
+    RX_VERSION, RX_YEARS, RX_WARN, RX_BROKEN_LINKS, RX_SECTIONS, RX_HEADER_TITLES, RX_SPACES,
+    RX_QUALITY_COUNT_
+};
+
+#define MIAIR_RULES 15
+
+typedef struct {
+    const char *type, *name, *regex, *description, *action;
+    unsigned caseless;
+    double severity;
+    int priority;
+} miair_rule;
+
+extern const miair_rule miair_rules[MIAIR_RULES];
+
+struct miair_engine {
+    miair_config cfg;
+    double weights[4]; /* normalized */
+    miair_pyre quality_rx[RX_QUALITY_COUNT_];
+    miair_pyre rule_rx[MIAIR_RULES]; /* .code NULL for custom rules */
+};
+
+/* ---- results ---- */
+typedef struct {
+    size_t text_off, text_len; /* in the result arena */
+    size_t start, end, line;
+} miair_occ;
+
+typedef struct {
+    int rule;                  /* index in miair_rules */
+    size_t occ_begin, occ_count;
+} miair_pat;
+
+typedef struct {
+    size_t *off; /* offsets in the arena of NUL-terminated strings */
+    size_t n, cap;
+} miair_strlist;
+
+#define MIAIR_MAX_SUBSCORES 8
+
+struct miair_result {
+    int empty;
+    double num[MIAIR_FIELD_COUNT_];
+    double sub[4][MIAIR_MAX_SUBSCORES];
+    int nsub[4];
+    miair_strlist lists[MIAIR_LIST_COUNT_];
+    miair_pat pat[MIAIR_RULES];
+    size_t npat;
+    miair_occ *occ;
+    size_t nocc, occ_cap;
+    size_t preview_off, preview_len;
+    miair_buf arena;
+};
+
+/* Per-analysis working memory. */
+typedef struct {
+    miair_pyre_scratch rx;
+    uint32_t *cp, *lw;
+    uint8_t *u8;
+    size_t cap_cp, cap_lw, cap_u8;
+    miair_buf words;    /* word table: see analyze.c */
+    miair_buf tmp;
+    uint32_t *cp_counts; /* 0x110000 counters, allocated on first non-ASCII text */
+    miair_buf touched;   /* non-ASCII code points seen (uint32) */
+} miair_scratch;
+
+int miair_scratch_init(miair_scratch *s);
+void miair_scratch_release(miair_scratch *s);
+
+/* Arena strings. Return the offset, or (size_t)-1 on OOM. */
+size_t miair_result_add_string(miair_result *r, const char *s, size_t n);
+int miair_result_list_push(miair_result *r, miair_list l, const char *s);
+int miair_result_list_pushf(miair_result *r, miair_list l, const char *fmt, ...);
+int miair_result_add_occ(miair_result *r, const char *text, size_t text_len, size_t start, size_t end, size_t line);
+
+/* Stages; each returns MIAIR_OK or an error status. */
+miair_status miair_text_build(miair_scratch *s, const void *buf, size_t len, miair_text *t);
+miair_status miair_entropy_stats(miair_scratch *s, const miair_text *t, miair_result *r);
+miair_status miair_quality(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
+                           long passive_count, long complex_count);
+miair_status miair_patterns(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
+                            long *passive_count, long *complex_count);
+miair_status miair_finish(miair_result *r); /* improvement potential, recommendations */
+
+/* miair_analyze with caller-owned scratch (reused across documents). */
+miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
+                                   miair_result **out);
+
+int miair_engine_compile_rules(miair_engine *e, char *err, size_t errlen);
+
+/* Word table built by miair_entropy_stats: count of an ASCII word. */
+uint64_t miair_word_lookup(const miair_scratch *s, const miair_text *t, const char *ascii);
+/* str.split() lengths of sentences(text), into s->tmp as size_t. */
+miair_status miair_sentence_lengths(miair_scratch *s, const miair_text *t, size_t *count);
+
+/* Python-compatible helpers */
+double miair_mean(const double *x, size_t n);
+double miair_pstdev(const double *x, size_t n);
+double miair_entropy_of_counts(const uint64_t *counts, size_t k, uint64_t total);
+
+#endif

@@ -1,0 +1,270 @@
+/* The fifteen pattern rules, their occurrences and insights (SPEC §4). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "unicode.h"
+
+const miair_rule miair_rules[MIAIR_RULES] = {
+    {"structural", "missing_introduction", NULL, "Document lacks proper introduction",
+     "Add comprehensive introduction section", 0, 0.8, 1},
+    {"structural", "unbalanced_sections", NULL, "Section lengths are highly imbalanced",
+     "Balance content across sections", 0, 0.6, 3},
+    {"structural", "no_conclusion", NULL, "Missing conclusion or summary",
+     "Add conclusion summarizing key points", 0, 0.5, 3},
+    {"linguistic", "passive_voice_overuse", "\\b(was|were|been|being|is|are|am)\\s+\\w+ed\\b",
+     "Excessive use of passive voice", "Convert to active voice for clarity", 1, 0.4, 4},
+    {"linguistic", "complex_sentences", "[^.!?]{150,}[.!?]", "Overly complex sentences",
+     "Break into shorter, clearer sentences", 0, 0.6, 2},
+    {"linguistic", "redundant_phrases",
+     "\\b(in order to|at this point in time|due to the fact that|in the event that)\\b",
+     "Redundant or wordy phrases", "Simplify to concise expressions", 1, 0.3, 5},
+    {"technical", "undefined_acronyms", "\\b[A-Z]{2,}(?![a-z])\\b", "Undefined acronyms or abbreviations",
+     "Define acronyms on first use", 0, 0.7, 2},
+    {"technical", "missing_code_examples", NULL, "Technical concepts without code examples",
+     "Add illustrative code examples", 0, 0.6, 2},
+    {"technical", "outdated_references", "\\b(deprecated|obsolete|outdated|legacy)\\b",
+     "References to outdated technology", "Update to current best practices", 1, 0.8, 1},
+    {"formatting", "inconsistent_headers", NULL, "Inconsistent header formatting",
+     "Standardize header formatting", 0, 0.4, 4},
+    {"formatting", "missing_lists", "(?:First|Second|Third|1\\)|2\\)|3\\))",
+     "Sequential items not in list format", "Convert to proper list formatting", 0, 0.3, 5},
+    {"formatting", "code_without_language", "```\\n[^`]", "Code blocks without language specification",
+     "Add language identifiers to code blocks", 0, 0.5, 3},
+    {"semantic", "vague_language", "\\b(some|many|various|certain|several)\\b",
+     "Vague quantifiers without specifics", "Replace with specific quantities or examples", 1, 0.4, 4},
+    {"semantic", "missing_context", "\\b(this|that|these|those)\\b(?!\\s+\\w+)",
+     "Unclear references lacking context", "Add explicit context to references", 0, 0.5, 3},
+    {"semantic", "assumption_language", "\\b(obviously|clearly|simply|just|everyone knows)\\b",
+     "Assumptions about reader knowledge", "Remove assumptions, provide context", 1, 0.6, 2},
+};
+
+enum {
+    RULE_MISSING_INTRODUCTION = 0,
+    RULE_UNBALANCED_SECTIONS = 1,
+    RULE_NO_CONCLUSION = 2,
+    RULE_PASSIVE = 3,
+    RULE_COMPLEX = 4,
+    RULE_MISSING_CODE_EXAMPLES = 7,
+    RULE_INCONSISTENT_HEADERS = 9,
+};
+
+static int any_of(const uint32_t *hay, size_t n, const char *const *needles) {
+    for (; *needles; needles++)
+        if (miair_contains_ascii(hay, n, *needles)) return 1;
+    return 0;
+}
+
+static miair_status fire_custom(miair_result *r, int rule, const char *text, size_t start, size_t end, size_t line) {
+    miair_pat *p = &r->pat[r->npat];
+    p->rule = rule;
+    p->occ_begin = r->nocc;
+    p->occ_count = 1;
+    if (miair_result_add_occ(r, text, strlen(text), start, end, line)) return MIAIR_ERR_NOMEM;
+    r->npat++;
+    return MIAIR_OK;
+}
+
+/* Runs one regex rule; appends a pattern when it has matches. */
+static miair_status run_regex_rule(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
+                                   int rule, long *count) {
+    miair_pyre_iter it;
+    miair_cursor k;
+    miair_cursor_init(&k, t);
+    miair_pyre_iter_init(&it, &e->rule_rx[rule], &s->rx, t->u8, t->nb);
+    const size_t *ov;
+    size_t begin = r->nocc;
+    int rc;
+    while ((rc = miair_pyre_next(&it, &ov)) > 0) {
+        miair_cursor_seek(&k, ov[0]);
+        size_t start = k.c, line = k.nl + 1;
+        miair_cursor_seek(&k, ov[1]);
+        if (miair_result_add_occ(r, (const char *)t->u8 + ov[0], ov[1] - ov[0], start, k.c, line))
+            return MIAIR_ERR_NOMEM;
+    }
+    if (rc < 0) return MIAIR_ERR_REGEX;
+    *count = (long)(r->nocc - begin);
+    if (r->nocc > begin) {
+        miair_pat *p = &r->pat[r->npat++];
+        p->rule = rule;
+        p->occ_begin = begin;
+        p->occ_count = r->nocc - begin;
+    }
+    return MIAIR_OK;
+}
+
+/* unbalanced_sections: re.split(r'^#{1,3}\s+', text, flags=re.M). */
+static miair_status unbalanced_sections(const miair_engine *e, miair_scratch *s, const miair_text *t,
+                                        miair_result *r) {
+    miair_pyre_iter it;
+    miair_cursor k;
+    miair_cursor_init(&k, t);
+    miair_pyre_iter_init(&it, &e->quality_rx[RX_SECTIONS], &s->rx, t->u8, t->nb);
+    const size_t *ov;
+    int rc;
+    s->tmp.len = 0;
+    size_t piece_start = 0; /* code points */
+    size_t pieces = 1;
+    while ((rc = miair_pyre_next(&it, &ov)) > 0) {
+        miair_cursor_seek(&k, ov[0]);
+        if (pieces > 1) {
+            double len = (double)(k.c - piece_start);
+            if (miair_buf_append(&s->tmp, &len, sizeof len)) return MIAIR_ERR_NOMEM;
+        }
+        miair_cursor_seek(&k, ov[1]);
+        piece_start = k.c;
+        pieces++;
+    }
+    if (rc < 0) return MIAIR_ERR_REGEX;
+    if (pieces <= 2) return MIAIR_OK;
+    double len = (double)(t->n - piece_start);
+    if (miair_buf_append(&s->tmp, &len, sizeof len)) return MIAIR_ERR_NOMEM;
+    const double *x = (const double *)s->tmp.p;
+    size_t nx = s->tmp.len / sizeof(double);
+    double mean = miair_mean(x, nx), sd = miair_pstdev(x, nx);
+    if (sd > 0.7 * mean) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "Section imbalance detected (std: %.0f, avg: %.0f)", sd, mean);
+        return fire_custom(r, RULE_UNBALANCED_SECTIONS, msg, 0, 0, 1);
+    }
+    return MIAIR_OK;
+}
+
+/* inconsistent_headers: titles of ^(#{1,6})\s+(.+)$ whose first character is uppercase. */
+static miair_status inconsistent_headers(const miair_engine *e, miair_scratch *s, const miair_text *t,
+                                         miair_result *r) {
+    miair_pyre_iter it;
+    miair_cursor k;
+    miair_cursor_init(&k, t);
+    miair_pyre_iter_init(&it, &e->quality_rx[RX_HEADER_TITLES], &s->rx, t->u8, t->nb);
+    const size_t *ov;
+    int rc;
+    s->tmp.len = 0;
+    while ((rc = miair_pyre_next(&it, &ov)) > 0) {
+        miair_cursor_seek(&k, ov[4]);
+        size_t a = k.c;
+        miair_cursor_seek(&k, ov[5]);
+        size_t b = k.c;
+        const uint32_t *title = t->cp + a;
+        size_t n = b - a;
+        if (!n || !miair_uc_isupper(title[0])) continue;
+        size_t words = 0, upper = 0;
+        int in = 0;
+        for (size_t i = 0; i < n; i++) {
+            int sp = miair_uc_isspace(title[i]);
+            if (!sp && !in) {
+                words++;
+                upper += miair_uc_isupper(title[i]);
+            }
+            in = !sp;
+        }
+        double ratio = (double)upper / (double)words;
+        if (miair_buf_append(&s->tmp, &ratio, sizeof ratio)) return MIAIR_ERR_NOMEM;
+    }
+    if (rc < 0) return MIAIR_ERR_REGEX;
+    size_t nx = s->tmp.len / sizeof(double);
+    if (nx && miair_pstdev((const double *)s->tmp.p, nx) > 0.3)
+        return fire_custom(r, RULE_INCONSISTENT_HEADERS, "Inconsistent header capitalization", 0, 0, 1);
+    return MIAIR_OK;
+}
+
+static const char *const intro_words[] = {"introduction", "overview", "getting started", "about", NULL};
+static const char *const conclusion_words[] = {"conclusion", "summary", "recap", "final thoughts", NULL};
+static const char *const technical_words[] = {"function", "method", "class", "api", "code", "implementation", NULL};
+
+static int has_fence(const miair_text *t) {
+    for (size_t i = 0; i + 3 <= t->nb; i++)
+        if (t->u8[i] == '`' && t->u8[i + 1] == '`' && t->u8[i + 2] == '`') return 1;
+    return 0;
+}
+
+static miair_status insights(miair_result *r) {
+    if (r->npat == 0)
+        return miair_result_list_push(r, MIAIR_LIST_INSIGHTS,
+                                      "Document shows good quality with minimal improvement patterns")
+                   ? MIAIR_ERR_NOMEM
+                   : MIAIR_OK;
+    /* the type with most patterns; ties to the type seen first */
+    const char *types[MIAIR_RULES];
+    size_t counts[MIAIR_RULES], ntypes = 0;
+    size_t high = 0;
+    for (size_t i = 0; i < r->npat; i++) {
+        const miair_rule *ru = &miair_rules[r->pat[i].rule];
+        if (ru->severity >= 0.7) high++;
+        size_t j = 0;
+        while (j < ntypes && strcmp(types[j], ru->type)) j++;
+        if (j == ntypes) {
+            types[ntypes] = ru->type;
+            counts[ntypes++] = 0;
+        }
+        counts[j]++;
+    }
+    size_t best = 0;
+    for (size_t j = 1; j < ntypes; j++)
+        if (counts[j] > counts[best]) best = j;
+    if (miair_result_list_pushf(r, MIAIR_LIST_INSIGHTS, "Primary improvement area: %s patterns", types[best]))
+        return MIAIR_ERR_NOMEM;
+    if (high && miair_result_list_pushf(r, MIAIR_LIST_INSIGHTS,
+                                        "Found %zu high-severity issues requiring immediate attention", high))
+        return MIAIR_ERR_NOMEM;
+    if (r->npat > 5) {
+        double sum = 0.0, sq = 0.0;
+        size_t n = 0;
+        for (size_t i = 0; i < r->npat; i++)
+            for (size_t j = 0; j < r->pat[i].occ_count; j++) {
+                sum += (double)r->occ[r->pat[i].occ_begin + j].line;
+                n++;
+            }
+        double mean = sum / (double)n;
+        for (size_t i = 0; i < r->npat; i++)
+            for (size_t j = 0; j < r->pat[i].occ_count; j++) {
+                double d = (double)r->occ[r->pat[i].occ_begin + j].line - mean;
+                sq += d * d;
+            }
+        double sd = sqrt(sq / (double)n);
+        const char *msg = sd < 0.5 * mean ? "Patterns are concentrated in specific document sections"
+                                          : "Patterns are distributed throughout the document";
+        if (miair_result_list_push(r, MIAIR_LIST_INSIGHTS, msg)) return MIAIR_ERR_NOMEM;
+    }
+    return MIAIR_OK;
+}
+
+miair_status miair_patterns(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
+                            long *passive_count, long *complex_count) {
+    miair_status st = MIAIR_OK;
+    *passive_count = *complex_count = 0;
+    for (int rule = 0; rule < MIAIR_RULES && !st; rule++) {
+        long cnt = 0;
+        switch (rule) {
+        case RULE_MISSING_INTRODUCTION: {
+            size_t m = t->nl < 500 ? t->nl : 500;
+            if (!any_of(t->lw, m, intro_words))
+                st = fire_custom(r, rule, "Missing introduction section", 0, 0, 1);
+            break;
+        }
+        case RULE_UNBALANCED_SECTIONS: st = unbalanced_sections(e, s, t, r); break;
+        case RULE_NO_CONCLUSION: {
+            size_t m = t->nl < 1000 ? t->nl : 1000;
+            if (!any_of(t->lw + (t->nl - m), m, conclusion_words)) {
+                size_t lines = 0;
+                for (size_t i = 0; i < t->nb; i++) lines += t->u8[i] == '\n';
+                st = fire_custom(r, rule, "Missing conclusion or summary", t->n - 1, t->n, lines);
+            }
+            break;
+        }
+        case RULE_MISSING_CODE_EXAMPLES:
+            if (any_of(t->lw, t->nl, technical_words) && !has_fence(t))
+                st = fire_custom(r, rule, "Technical documentation without code examples", 0, 0, 1);
+            break;
+        case RULE_INCONSISTENT_HEADERS: st = inconsistent_headers(e, s, t, r); break;
+        default:
+            st = run_regex_rule(e, s, t, r, rule, &cnt);
+            if (rule == RULE_PASSIVE) *passive_count = cnt;
+            if (rule == RULE_COMPLEX) *complex_count = cnt;
+            break;
+        }
+    }
+    if (st) return st;
+    return insights(r);
+}

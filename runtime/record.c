@@ -1,0 +1,296 @@
+/* The JSON record of docs/record.md. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "unicode.h"
+
+typedef struct {
+    miair_buf b;
+    int oom;
+} jw;
+
+static void put(jw *w, const char *s, size_t n) {
+    if (!w->oom && miair_buf_append(&w->b, s, n)) w->oom = 1;
+}
+static void puts_(jw *w, const char *s) { put(w, s, strlen(s)); }
+
+/* A JSON string from valid UTF-8 (n bytes, may hold NUL). */
+static void jstr(jw *w, const char *s, size_t n) {
+    static const char hex[] = "0123456789abcdef";
+    put(w, "\"", 1);
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        put(w, s + run, i - run);
+        run = i + 1;
+        switch (c) {
+        case '"': put(w, "\\\"", 2); break;
+        case '\\': put(w, "\\\\", 2); break;
+        case '\n': put(w, "\\n", 2); break;
+        case '\r': put(w, "\\r", 2); break;
+        case '\t': put(w, "\\t", 2); break;
+        case '\b': put(w, "\\b", 2); break;
+        case '\f': put(w, "\\f", 2); break;
+        default: {
+            char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            put(w, u, 6);
+        }
+        }
+    }
+    put(w, s + run, n - run);
+    put(w, "\"", 1);
+}
+static void jcstr(jw *w, const char *s) { jstr(w, s, strlen(s)); }
+
+/* A double printed with the fewest of 15..17 significant digits that reads
+ * back as the same double; always with a '.' or exponent (it stays a float). */
+static void jnum(jw *w, double x) {
+    char tmp[40];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, x);
+        if (strtod(tmp, NULL) == x) break;
+    }
+    if (!strpbrk(tmp, ".eEn")) strcat(tmp, ".0");
+    puts_(w, tmp);
+}
+static void jint(jw *w, size_t v) {
+    char tmp[32];
+    snprintf(tmp, sizeof tmp, "%zu", v);
+    puts_(w, tmp);
+}
+static void key(jw *w, const char *k) {
+    jcstr(w, k);
+    put(w, ":", 1);
+}
+
+static void strlist(jw *w, const miair_result *r, miair_list l) {
+    put(w, "[", 1);
+    for (size_t i = 0; i < r->lists[l].n; i++) {
+        if (i) put(w, ",", 1);
+        jcstr(w, r->arena.p + r->lists[l].off[i]);
+    }
+    put(w, "]", 1);
+}
+
+static void entropy_stats(jw *w, const miair_result *r) {
+    const double *v = r->num;
+    key(w, "entropy_stats");
+    put(w, "{", 1);
+    key(w, "entropy");
+    put(w, "{", 1);
+    key(w, "character"), jnum(w, v[MIAIR_ENTROPY_CHARACTER]), put(w, ",", 1);
+    key(w, "word"), jnum(w, v[MIAIR_ENTROPY_WORD]), put(w, ",", 1);
+    key(w, "sentence"), jnum(w, v[MIAIR_ENTROPY_SENTENCE]);
+    if (!r->empty) put(w, ",", 1), key(w, "aggregate"), jnum(w, v[MIAIR_ENTROPY_AGGREGATE]);
+    put(w, "},", 2);
+    key(w, "redundancy"), jnum(w, v[MIAIR_REDUNDANCY]), put(w, ",", 1);
+    key(w, "information_density"), jnum(w, v[MIAIR_INFORMATION_DENSITY]), put(w, ",", 1);
+    key(w, "vocabulary_richness"), jnum(w, v[MIAIR_VOCABULARY_RICHNESS]), put(w, ",", 1);
+    key(w, "structural_complexity"), jnum(w, v[MIAIR_STRUCTURAL_COMPLEXITY]);
+    if (!r->empty) {
+        put(w, ",", 1), key(w, "text_length"), jint(w, (size_t)v[MIAIR_TEXT_LENGTH]);
+        put(w, ",", 1), key(w, "word_count"), jint(w, (size_t)v[MIAIR_WORD_COUNT]);
+        put(w, ",", 1), key(w, "unique_words"), jint(w, (size_t)v[MIAIR_UNIQUE_WORDS]);
+        put(w, ",", 1), key(w, "average_word_length"), jnum(w, v[MIAIR_AVERAGE_WORD_LENGTH]);
+    }
+    put(w, "}", 1);
+}
+
+static const char *const dim_names[4] = {"completeness", "clarity", "consistency", "accuracy"};
+
+static void quality(jw *w, const miair_result *r) {
+    const double *v = r->num;
+    key(w, "quality_metrics");
+    put(w, "{", 1);
+    for (int d = 0; d < 4; d++) key(w, dim_names[d]), jnum(w, v[MIAIR_QUALITY_COMPLETENESS + d]), put(w, ",", 1);
+    key(w, "overall"), jnum(w, v[MIAIR_QUALITY_OVERALL]), put(w, ",", 1);
+    key(w, "passes_gate"), puts_(w, v[MIAIR_PASSES_GATE] != 0.0 ? "true" : "false"), put(w, ",", 1);
+    key(w, "sub_scores");
+    put(w, "{", 1);
+    for (int d = 0; d < 4; d++) {
+        if (d) put(w, ",", 1);
+        key(w, dim_names[d]);
+        put(w, "[", 1);
+        for (int i = 0; i < r->nsub[d]; i++) {
+            if (i) put(w, ",", 1);
+            jnum(w, r->sub[d][i]);
+        }
+        put(w, "]", 1);
+    }
+    put(w, "},", 2);
+    key(w, "suggestions"), strlist(w, r, MIAIR_LIST_SUGGESTIONS);
+    put(w, "}", 1);
+}
+
+static void summary(jw *w, const miair_result *r) {
+    key(w, "patterns_summary");
+    if (r->empty) {
+        put(w, "{}", 2);
+        return;
+    }
+    size_t high = 0;
+    double sev = 0.0;
+    const char *types[MIAIR_RULES];
+    size_t counts[MIAIR_RULES], nt = 0;
+    for (size_t i = 0; i < r->npat; i++) {
+        const miair_rule *ru = &miair_rules[r->pat[i].rule];
+        high += ru->priority <= 2;
+        sev += ru->severity;
+        size_t j = 0;
+        while (j < nt && strcmp(types[j], ru->type)) j++;
+        if (j == nt) types[nt] = ru->type, counts[nt++] = 0;
+        counts[j]++;
+    }
+    put(w, "{", 1);
+    key(w, "total_patterns"), jint(w, r->npat), put(w, ",", 1);
+    key(w, "high_priority"), jint(w, high), put(w, ",", 1);
+    key(w, "by_type");
+    put(w, "{", 1);
+    for (size_t j = 0; j < nt; j++) {
+        if (j) put(w, ",", 1);
+        key(w, types[j]), jint(w, counts[j]);
+    }
+    put(w, "},", 2);
+    key(w, "overall_severity");
+    if (r->npat == 0) {
+        puts_(w, "0}");
+        return;
+    }
+    jnum(w, sev / (double)r->npat);
+    put(w, ",", 1), key(w, "document_length"), jint(w, (size_t)r->num[MIAIR_TEXT_LENGTH]);
+    put(w, ",", 1), key(w, "pattern_density"), jnum(w, (double)r->npat / r->num[MIAIR_TEXT_LENGTH] * 1000.0);
+    put(w, "}", 1);
+}
+
+static void patterns(jw *w, const miair_result *r) {
+    key(w, "patterns");
+    put(w, "[", 1);
+    for (size_t i = 0; i < r->npat; i++) {
+        const miair_rule *ru = &miair_rules[r->pat[i].rule];
+        if (i) put(w, ",", 1);
+        put(w, "{", 1);
+        key(w, "type"), jcstr(w, ru->type), put(w, ",", 1);
+        key(w, "name"), jcstr(w, ru->name), put(w, ",", 1);
+        key(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
+        key(w, "priority"), jint(w, (size_t)ru->priority), put(w, ",", 1);
+        key(w, "description"), jcstr(w, ru->description), put(w, ",", 1);
+        key(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
+        key(w, "occurrences");
+        put(w, "[", 1);
+        for (size_t j = 0; j < r->pat[i].occ_count; j++) {
+            const miair_occ *o = &r->occ[r->pat[i].occ_begin + j];
+            if (j) put(w, ",", 1);
+            put(w, "{", 1);
+            key(w, "text"), jstr(w, r->arena.p + o->text_off, o->text_len), put(w, ",", 1);
+            key(w, "start"), jint(w, o->start), put(w, ",", 1);
+            key(w, "end"), jint(w, o->end), put(w, ",", 1);
+            key(w, "line"), jint(w, o->line);
+            put(w, "}", 1);
+        }
+        put(w, "]}", 2);
+    }
+    put(w, "]", 1);
+}
+
+static void improvement_map(jw *w, const miair_result *r) {
+    key(w, "improvement_map");
+    put(w, "{", 1);
+    int first_group = 1;
+    for (int prio = 1; prio <= 5; prio++) {
+        int first = 1;
+        for (size_t i = 0; i < r->npat; i++) {
+            const miair_rule *ru = &miair_rules[r->pat[i].rule];
+            if (ru->priority != prio) continue;
+            if (first) {
+                char k[32];
+                snprintf(k, sizeof k, "priority_%d", prio);
+                if (!first_group) put(w, ",", 1);
+                key(w, k);
+                put(w, "[", 1);
+                first_group = 0;
+            } else {
+                put(w, ",", 1);
+            }
+            first = 0;
+            put(w, "{", 1);
+            key(w, "pattern"), jcstr(w, ru->name), put(w, ",", 1);
+            key(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
+            key(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
+            key(w, "occurrences"), jint(w, r->pat[i].occ_count);
+            put(w, "}", 1);
+        }
+        if (!first) put(w, "]", 1);
+    }
+    put(w, "}", 1);
+}
+
+/* document_id may be any bytes: invalid UTF-8 becomes U+FFFD. */
+static void doc_id(jw *w, const char *id, size_t n) {
+    uint32_t *cp = malloc((n + 1) * sizeof *cp);
+    uint8_t *u8 = malloc(4 * n + 1);
+    if (!cp || !u8) {
+        free(cp);
+        free(u8);
+        w->oom = 1;
+        return;
+    }
+    size_t ncp = miair_utf8_decode((const uint8_t *)id, n, cp);
+    size_t nb = miair_utf8_encode(cp, ncp, u8);
+    jstr(w, (const char *)u8, nb);
+    free(cp);
+    free(u8);
+}
+
+static miair_status done(jw *w, char **out, size_t *out_len) {
+    put(w, "", 1); /* NUL terminator, not counted */
+    if (w->oom) {
+        miair_buf_release(&w->b);
+        return MIAIR_ERR_NOMEM;
+    }
+    *out = w->b.p;
+    *out_len = w->b.len - 1;
+    return MIAIR_OK;
+}
+
+miair_status miair_result_to_json(const miair_result *r, const char *document_id, size_t id_len, char **out,
+                                  size_t *out_len) {
+    if (!r || !out || !out_len || (!document_id && id_len)) return MIAIR_ERR_INVALID;
+    jw w = {0};
+    put(&w, "{", 1);
+    key(&w, "document_id"), doc_id(&w, document_id ? document_id : "", id_len), put(&w, ",", 1);
+    key(&w, "content_preview"), jstr(&w, r->arena.p + r->preview_off, r->preview_len), put(&w, ",", 1);
+    entropy_stats(&w, r), put(&w, ",", 1);
+    quality(&w, r), put(&w, ",", 1);
+    summary(&w, r), put(&w, ",", 1);
+    key(&w, "improvement_potential"), jnum(&w, r->num[MIAIR_IMPROVEMENT_POTENTIAL]), put(&w, ",", 1);
+    key(&w, "recommendations"), strlist(&w, r, MIAIR_LIST_RECOMMENDATIONS), put(&w, ",", 1);
+    patterns(&w, r), put(&w, ",", 1);
+    if (r->empty)
+        key(&w, "improvement_map"), put(&w, "{}", 2);
+    else
+        improvement_map(&w, r);
+    put(&w, ",", 1);
+    key(&w, "insights"), strlist(&w, r, MIAIR_LIST_INSIGHTS), put(&w, ",", 1);
+    key(&w, "quality_issues");
+    put(&w, "{", 1);
+    for (int d = 0; d < 4; d++) {
+        if (d) put(&w, ",", 1);
+        key(&w, dim_names[d]), strlist(&w, r, (miair_list)(MIAIR_LIST_ISSUES_COMPLETENESS + d));
+    }
+    put(&w, "}}", 2);
+    return done(&w, out, out_len);
+}
+
+miair_status miair_error_to_json(const char *document_id, size_t id_len, const char *error, char **out,
+                                 size_t *out_len) {
+    if (!out || !out_len || !error || (!document_id && id_len)) return MIAIR_ERR_INVALID;
+    jw w = {0};
+    put(&w, "{", 1);
+    key(&w, "document_id"), doc_id(&w, document_id ? document_id : "", id_len), put(&w, ",", 1);
+    key(&w, "error"), doc_id(&w, error, strlen(error));
+    put(&w, "}", 1);
+    return done(&w, out, out_len);
+}

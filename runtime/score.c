@@ -1,0 +1,306 @@
+/* Quality metrics, quality issues and suggestions (SPEC §3). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "unicode.h"
+
+enum { DIM_COMPLETENESS, DIM_CLARITY, DIM_CONSISTENCY, DIM_ACCURACY };
+
+static double dmin(double a, double b) { return a < b ? a : b; }
+static double dmax(double a, double b) { return a > b ? a : b; }
+
+static void sub(miair_result *r, int dim, double v) { r->sub[dim][r->nsub[dim]++] = v; }
+
+static int is_terminator(uint32_t c) { return c == '.' || c == '!' || c == '?'; }
+
+/* Non-blank pieces of re.split(r'[.!?]+', p). */
+static size_t nonblank_pieces(const uint32_t *p, size_t n) {
+    size_t count = 0, i = 0;
+    for (;;) {
+        int blank = 1;
+        while (i < n && !is_terminator(p[i])) {
+            if (blank && !miair_uc_isspace(p[i])) blank = 0;
+            i++;
+        }
+        count += !blank;
+        if (i >= n) break;
+        while (i < n && is_terminator(p[i])) i++;
+    }
+    return count;
+}
+
+/* Mean of the paragraph scores of SPEC §3 clarity; *npara = number of paragraphs. */
+static double paragraph_score(const miair_text *t, size_t *npara) {
+    const uint32_t *cp = t->cp;
+    size_t n = t->n, pos = 0, np = 0;
+    double sum = 0.0;
+    for (;;) {
+        size_t end = pos;
+        while (end + 1 < n && !(cp[end] == '\n' && cp[end + 1] == '\n')) end++;
+        if (end + 1 >= n) end = n; /* no separator left */
+        size_t pieces = nonblank_pieces(cp + pos, end - pos);
+        if (miair_ws_tokens(cp + pos, end - pos)) {
+            np++;
+            sum += (pieces >= 3 && pieces <= 5) ? 1.0 : (pieces >= 2 && pieces <= 7) ? 0.7 : 0.4;
+        }
+        if (end >= n) break;
+        pos = end + 2;
+    }
+    *npara = np;
+    return np ? sum / (double)np : 0.0;
+}
+
+typedef struct {
+    long headers, code_blocks, links, todo, placeholder, code_lang, bullets, versions, years, recent_years,
+        warn, broken, spaces, jumps;
+    double header_words_sum;
+    double bracket_sum; /* sum over blocks of balanced pairs / 3 */
+    double link_sum;    /* sum over links of 1.0 or 0.5 */
+    long bullet_char[3];
+} counts;
+
+static int ends_with(const uint8_t *s, size_t n, const char *suf) {
+    size_t m = strlen(suf);
+    return n >= m && !memcmp(s + n - m, suf, m);
+}
+static int starts_with(const uint8_t *s, size_t n, const char *pre) {
+    size_t m = strlen(pre);
+    return n >= m && !memcmp(s, pre, m);
+}
+
+#define FOR_MATCHES(which)                                                                        \
+    for (miair_pyre_iter_init(&it, &e->quality_rx[which], &s->rx, t->u8, t->nb);                \
+         (rc = miair_pyre_next(&it, &ov)) > 0;)
+
+static miair_status gather(const miair_engine *e, miair_scratch *s, const miair_text *t, counts *c) {
+    miair_pyre_iter it;
+    const size_t *ov;
+    int rc;
+    miair_cursor k;
+    memset(c, 0, sizeof *c);
+    const uint8_t *u = t->u8;
+
+    int prev_level = -1;
+    miair_cursor_init(&k, t);
+    FOR_MATCHES(RX_HEADERS) {
+        c->headers++;
+        size_t level = 0;
+        while (ov[0] + level < ov[1] && u[ov[0] + level] == '#') level++;
+        if (prev_level >= 0 && (int)level - prev_level > 1) c->jumps++;
+        prev_level = (int)level;
+        /* h.strip('#').strip().split() */
+        size_t a = ov[0], b = ov[1];
+        while (a < b && u[a] == '#') a++;
+        while (b > a && u[b - 1] == '#') b--;
+        miair_cursor_seek(&k, a);
+        size_t ca = k.c;
+        miair_cursor_seek(&k, b);
+        c->header_words_sum += (double)miair_ws_tokens(t->cp + ca, k.c - ca);
+    }
+    if (rc < 0) return MIAIR_ERR_REGEX;
+
+    FOR_MATCHES(RX_CODE_BLOCKS) {
+        c->code_blocks++;
+        long n[6] = {0};
+        static const char br[] = "()[]{}";
+        for (size_t i = ov[0]; i < ov[1]; i++) {
+            const char *q = u[i] ? strchr(br, u[i]) : NULL;
+            if (q) n[q - br]++;
+        }
+        c->bracket_sum += (double)((n[0] == n[1]) + (n[2] == n[3]) + (n[4] == n[5])) / 3.0;
+    }
+    if (rc < 0) return MIAIR_ERR_REGEX;
+
+    FOR_MATCHES(RX_LINKS) {
+        c->links++;
+        const uint8_t *url = u + ov[4];
+        size_t n = ov[5] - ov[4];
+        int good = starts_with(url, n, "http://") || starts_with(url, n, "https://") || starts_with(url, n, "/") ||
+                   starts_with(url, n, "#") || starts_with(url, n, "./") || ends_with(url, n, ".md") ||
+                   ends_with(url, n, ".html") || ends_with(url, n, ".pdf");
+        c->link_sum += good ? 1.0 : 0.5;
+    }
+    if (rc < 0) return MIAIR_ERR_REGEX;
+
+    FOR_MATCHES(RX_BULLETS) {
+        c->bullets++;
+        for (size_t i = ov[0]; i < ov[1]; i++) {
+            const char *q = u[i] ? strchr("-*+", u[i]) : NULL;
+            if (q) {
+                c->bullet_char[q - "-*+"]++;
+                break;
+            }
+        }
+    }
+    if (rc < 0) return MIAIR_ERR_REGEX;
+
+    FOR_MATCHES(RX_YEARS) {
+        c->years++;
+        int y = 0;
+        for (size_t i = ov[0]; i < ov[1]; i++) y = y * 10 + (u[i] - '0');
+        c->recent_years += y >= 2023;
+    }
+    if (rc < 0) return MIAIR_ERR_REGEX;
+
+    struct {
+        int rx;
+        long *out;
+    } simple[] = {{RX_TODO, &c->todo},       {RX_PLACEHOLDER, &c->placeholder}, {RX_CODE_LANG, &c->code_lang},
+                  {RX_VERSION, &c->versions}, {RX_WARN, &c->warn},              {RX_BROKEN_LINKS, &c->broken},
+                  {RX_SPACES, &c->spaces}};
+    for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
+        long n = miair_pyre_count(&e->quality_rx[simple[i].rx], &s->rx, t->u8, t->nb);
+        if (n < 0) return MIAIR_ERR_REGEX;
+        *simple[i].out = n;
+    }
+    return MIAIR_OK;
+}
+
+static const char *const suggestion_lines[4][3] = {
+    {"Add more sections and examples to improve completeness", "Include introduction, usage, and reference sections",
+     "Remove TODO markers and placeholder content"},
+    {"Simplify complex sentences for better readability", "Use active voice instead of passive voice",
+     "Organize content into clear paragraphs (3-5 sentences each)"},
+    {"Standardize terminology throughout the document", "Use consistent formatting for code blocks and lists",
+     "Ensure header levels follow logical progression"},
+    {"Add version information and update dates", "Verify and fix any broken links",
+     "Include warnings for deprecated features"},
+};
+
+static miair_status suggestions(miair_result *r) {
+    const double *v = r->num;
+    const double dims[4] = {v[MIAIR_QUALITY_COMPLETENESS], v[MIAIR_QUALITY_CLARITY], v[MIAIR_QUALITY_CONSISTENCY],
+                            v[MIAIR_QUALITY_ACCURACY]};
+    const double overall = v[MIAIR_QUALITY_OVERALL];
+    if (overall < 0.5 && overall < 0.85 &&
+        miair_result_list_push(r, MIAIR_LIST_SUGGESTIONS,
+                               "Major revision recommended - document needs significant improvement"))
+        return MIAIR_ERR_NOMEM;
+    for (int d = 0; d < 4; d++)
+        if (dims[d] < 0.7)
+            for (int j = 0; j < 3; j++)
+                if (miair_result_list_push(r, MIAIR_LIST_SUGGESTIONS, suggestion_lines[d][j])) return MIAIR_ERR_NOMEM;
+    if (overall >= 0.85 &&
+        miair_result_list_push(r, MIAIR_LIST_SUGGESTIONS,
+                               "Document quality is excellent! Minor refinements may still be possible"))
+        return MIAIR_ERR_NOMEM;
+    return MIAIR_OK;
+}
+
+static void finish_dims(const miair_engine *e, miair_result *r) {
+    double *v = r->num;
+    for (int d = 0; d < 4; d++) v[MIAIR_QUALITY_COMPLETENESS + d] = miair_mean(r->sub[d], (size_t)r->nsub[d]);
+    const double *w = e->weights;
+    v[MIAIR_QUALITY_OVERALL] = w[0] * v[MIAIR_QUALITY_COMPLETENESS] + w[1] * v[MIAIR_QUALITY_CLARITY] +
+                               w[2] * v[MIAIR_QUALITY_CONSISTENCY] + w[3] * v[MIAIR_QUALITY_ACCURACY];
+    v[MIAIR_PASSES_GATE] = v[MIAIR_QUALITY_OVERALL] >= 0.85;
+}
+
+miair_status miair_quality(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
+                           long passive, long complex) {
+    miair_status st;
+    if (t->n == 0) {
+        finish_dims(e, r);
+        r->num[MIAIR_QUALITY_OVERALL] = 0.0; /* SPEC §3: empty text scores 0 on all five */
+        r->num[MIAIR_PASSES_GATE] = 0;
+        if (miair_result_list_push(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Document is empty")) return MIAIR_ERR_NOMEM;
+        return suggestions(r);
+    }
+    counts c;
+    if ((st = gather(e, s, t, &c))) return st;
+    const size_t ntok = miair_ws_tokens(t->cp, t->n);
+    const double ntok_d = (double)ntok, ntok1 = (double)(ntok ? ntok : 1);
+
+    /* completeness */
+    sub(r, DIM_COMPLETENESS, dmin((double)c.headers / 5.0, 1.0));
+    sub(r, DIM_COMPLETENESS, dmin((double)c.code_blocks / 3.0, 1.0));
+    sub(r, DIM_COMPLETENESS, dmin((double)c.links / 2.0, 1.0));
+    sub(r, DIM_COMPLETENESS, dmax(0.0, 1.0 - 0.1 * (double)(c.todo + c.placeholder)));
+    sub(r, DIM_COMPLETENESS, dmin(ntok_d / 500.0, 1.0));
+    static const char *const sections[] = {"introduction", "usage", "example", "reference"};
+    int found = 0;
+    for (int i = 0; i < 4; i++) found += miair_contains_ascii(t->lw, t->nl, sections[i]);
+    sub(r, DIM_COMPLETENESS, (double)found / 4.0);
+
+    /* clarity */
+    size_t nsent;
+    if ((st = miair_sentence_lengths(s, t, &nsent))) return st;
+    if (nsent) {
+        const size_t *len = (const size_t *)s->tmp.p;
+        size_t total = 0;
+        for (size_t i = 0; i < nsent; i++) total += len[i];
+        double mean = (double)total / (double)nsent;
+        sub(r, DIM_CLARITY, dmax(0.0, 1.0 - fabs(mean - 17.5) / 20.0));
+        sub(r, DIM_CLARITY, dmax(0.0, 1.0 - (double)(2 * complex) / (double)nsent));
+    }
+    sub(r, DIM_CLARITY, dmax(0.0, 1.0 - (double)(20 * passive) / ntok1));
+    size_t npara;
+    double pscore = paragraph_score(t, &npara);
+    if (npara) sub(r, DIM_CLARITY, pscore);
+    if (c.headers) sub(r, DIM_CLARITY, dmin(c.header_words_sum / (double)c.headers / 3.0, 1.0));
+
+    /* consistency */
+    {
+        uint64_t setup = miair_word_lookup(s, t, "setup"), email = miair_word_lookup(s, t, "email"),
+                 database = miair_word_lookup(s, t, "database"), db = miair_word_lookup(s, t, "db"),
+                 api = miair_word_lookup(s, t, "api");
+        const uint64_t groups[4][3] = {{setup, 0, 0}, {email, 0, email}, {database, db, db}, {api, api, api}};
+        double gsum = 0.0;
+        int ng = 0;
+        for (int g = 0; g < 4; g++) {
+            uint64_t sum = groups[g][0] + groups[g][1] + groups[g][2];
+            if (!sum) continue;
+            uint64_t mx = groups[g][0];
+            if (groups[g][1] > mx) mx = groups[g][1];
+            if (groups[g][2] > mx) mx = groups[g][2];
+            gsum += (double)mx / (double)sum;
+            ng++;
+        }
+        if (ng) sub(r, DIM_CONSISTENCY, gsum / (double)ng);
+    }
+    if (c.code_blocks && c.code_lang) sub(r, DIM_CONSISTENCY, (double)c.code_lang / (double)c.code_blocks);
+    if (c.headers) sub(r, DIM_CONSISTENCY, dmax(0.0, 1.0 - 0.1 * (double)c.jumps));
+    if (c.bullets) {
+        long mx = c.bullet_char[0];
+        if (c.bullet_char[1] > mx) mx = c.bullet_char[1];
+        if (c.bullet_char[2] > mx) mx = c.bullet_char[2];
+        sub(r, DIM_CONSISTENCY, (double)mx / (double)c.bullets);
+    }
+    sub(r, DIM_CONSISTENCY, dmax(0.0, 1.0 - (double)c.spaces / 100.0));
+
+    /* accuracy */
+    sub(r, DIM_ACCURACY, dmin((double)c.versions / 2.0, 1.0));
+    if (c.years) sub(r, DIM_ACCURACY, (double)c.recent_years / (double)c.years);
+    if (c.code_blocks) sub(r, DIM_ACCURACY, c.bracket_sum / (double)c.code_blocks);
+    if (c.links) sub(r, DIM_ACCURACY, c.link_sum / (double)c.links);
+    sub(r, DIM_ACCURACY, 0.5 + 0.5 * dmin((double)c.warn / 3.0, 1.0));
+    if (e->cfg.has_last_updated) sub(r, DIM_ACCURACY, 0.9);
+
+    finish_dims(e, r);
+
+    /* quality issues */
+    if (c.todo && miair_result_list_pushf(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Found %ld TODO/FIXME markers", c.todo))
+        return MIAIR_ERR_NOMEM;
+    if (c.placeholder &&
+        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Found %ld placeholder sections", c.placeholder))
+        return MIAIR_ERR_NOMEM;
+    if (ntok < 200 &&
+        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Document too short (%zu words)", ntok))
+        return MIAIR_ERR_NOMEM;
+    if (complex &&
+        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_CLARITY, "Found %ld overly complex sentences", complex))
+        return MIAIR_ERR_NOMEM;
+    double ratio = (double)passive / ntok1;
+    if (ratio > 0.1 &&
+        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_CLARITY, "High passive voice usage (%.1f%%)", ratio * 100.0))
+        return MIAIR_ERR_NOMEM;
+    if (c.spaces > 5 &&
+        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_CONSISTENCY, "Inconsistent spacing (%ld instances)", c.spaces))
+        return MIAIR_ERR_NOMEM;
+    if (c.broken &&
+        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_ACCURACY, "Found %ld potentially broken links", c.broken))
+        return MIAIR_ERR_NOMEM;
+    return suggestions(r);
+}

@@ -1,0 +1,141 @@
+/* The text model of SPEC §1: decoding, re-encoding, lower(), positions. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "unicode.h"
+
+int miair_buf_reserve(miair_buf *b, size_t extra) {
+    if (b->len + extra <= b->cap) return 0;
+    size_t nc = b->cap ? b->cap : 64;
+    while (nc < b->len + extra) {
+        if (nc > SIZE_MAX / 2) return -1;
+        nc *= 2;
+    }
+    char *np = realloc(b->p, nc);
+    if (!np) return -1;
+    b->p = np;
+    b->cap = nc;
+    return 0;
+}
+
+int miair_buf_append(miair_buf *b, const void *data, size_t n) {
+    if (miair_buf_reserve(b, n)) return -1;
+    if (n) memcpy(b->p + b->len, data, n);
+    b->len += n;
+    return 0;
+}
+
+void miair_buf_release(miair_buf *b) {
+    free(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+/* Grows an array of elem-sized items to hold at least n. */
+static int grow(void **p, size_t *cap, size_t n, size_t elem) {
+    if (n <= *cap && *p) return 0;
+    size_t nc = n < 256 ? 256 : n + n / 4;
+    if (nc > SIZE_MAX / elem) return -1;
+    void *np = realloc(*p, nc * elem);
+    if (!np) return -1;
+    *p = np;
+    *cap = nc;
+    return 0;
+}
+
+int miair_scratch_init(miair_scratch *s) {
+    memset(s, 0, sizeof *s);
+    return miair_pyre_scratch_init(&s->rx);
+}
+
+void miair_scratch_release(miair_scratch *s) {
+    miair_pyre_scratch_release(&s->rx);
+    free(s->cp);
+    free(s->lw);
+    free(s->u8);
+    free(s->cp_counts);
+    miair_buf_release(&s->words);
+    miair_buf_release(&s->tmp);
+    miair_buf_release(&s->touched);
+    memset(s, 0, sizeof *s);
+}
+
+miair_status miair_text_build(miair_scratch *s, const void *buf, size_t len, miair_text *t) {
+    memset(t, 0, sizeof *t);
+    if (len > SIZE_MAX / 8) return MIAIR_ERR_TOO_BIG;
+    if (grow((void **)&s->cp, &s->cap_cp, len + 1, sizeof *s->cp)) return MIAIR_ERR_NOMEM;
+    size_t n = len ? miair_utf8_decode((const uint8_t *)buf, len, s->cp) : 0;
+    int ascii = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (s->cp[i] >= 0x80) {
+            ascii = 0;
+            break;
+        }
+    }
+    if (grow((void **)&s->u8, &s->cap_u8, 3 * n + 1, 1)) return MIAIR_ERR_NOMEM; /* U+FFFD for one byte: 3 bytes */
+    size_t nb;
+    if (ascii) {
+        memcpy(s->u8, buf, n);
+        nb = n;
+    } else {
+        nb = miair_utf8_encode(s->cp, n, s->u8);
+    }
+    if (grow((void **)&s->lw, &s->cap_lw, 2 * n + 1, sizeof *s->lw)) return MIAIR_ERR_NOMEM;
+    size_t nl = miair_lower(s->cp, n, s->lw);
+    t->cp = s->cp;
+    t->n = n;
+    t->u8 = s->u8;
+    t->nb = nb;
+    t->lw = s->lw;
+    t->nl = nl;
+    t->ascii = ascii;
+    return MIAIR_OK;
+}
+
+void miair_cursor_init(miair_cursor *k, const miair_text *t) {
+    k->t = t;
+    k->b = k->c = k->nl = 0;
+}
+
+void miair_cursor_seek(miair_cursor *k, size_t b) {
+    if (b < k->b) miair_cursor_init(k, k->t);
+    const uint8_t *u = k->t->u8;
+    size_t nl = k->nl, c = k->c;
+    if (k->t->ascii) {
+        for (size_t i = k->b; i < b; i++) nl += u[i] == '\n';
+        c = b;
+    } else {
+        for (size_t i = k->b; i < b; i++) {
+            nl += u[i] == '\n';
+            c += (u[i] & 0xC0) != 0x80;
+        }
+    }
+    k->b = b;
+    k->c = c;
+    k->nl = nl;
+}
+
+size_t miair_ws_tokens(const uint32_t *cp, size_t n) {
+    size_t tokens = 0;
+    int in = 0;
+    for (size_t i = 0; i < n; i++) {
+        int sp = miair_uc_isspace(cp[i]);
+        if (!sp && !in) tokens++;
+        in = !sp;
+    }
+    return tokens;
+}
+
+int miair_contains_ascii(const uint32_t *hay, size_t n, const char *needle) {
+    size_t m = strlen(needle);
+    if (m == 0) return 1;
+    if (m > n) return 0;
+    const uint32_t first = (unsigned char)needle[0];
+    for (size_t i = 0; i + m <= n; i++) {
+        if (hay[i] != first) continue;
+        size_t j = 1;
+        while (j < m && hay[i + j] == (unsigned char)needle[j]) j++;
+        if (j == m) return 1;
+    }
+    return 0;
+}
