@@ -9,11 +9,13 @@ only.
 Usage:
     python3 tools/oracle.py [--last-updated] [--stdin] [PATH...]
 
-    PATH        a file, or a directory walked recursively; files ending in
-                .md .markdown .rst .txt are taken. All matching files under a
-                directory are emitted sorted by their path string (code-point
-                order, which is also the byte order of the UTF-8 path).
-    -           read a newline-separated list of paths from stdin.
+    PATH        a file (analyzed whatever its name), or a directory walked
+                recursively as docs/cli.md says: symbolic links followed, the
+                entries of each directory in byte order of their names, files
+                whose name ends in .md .markdown .rst .txt taken, document_id
+                = the directory as given + '/' + the relative path.
+    -           read a newline-separated list of paths from stdin (empty
+                lines skipped, no other trimming).
     --stdin     analyze stdin as one document, document_id "-".
     --last-updated
                 the caller's metadata has last_updated (accuracy sub-score 0.9).
@@ -29,6 +31,7 @@ import json
 import math
 import os
 import re
+import stat
 import sys
 from collections import Counter
 
@@ -603,18 +606,66 @@ def record(document_id, text, last_updated=False):
 EXTENSIONS = ('.md', '.markdown', '.rst', '.txt')
 
 
+def _include(name):
+    return name.endswith(EXTENSIONS)
+
+
+_KINDS = ((stat.S_ISFIFO, 'fifo'), (stat.S_ISSOCK, 'socket'),
+          (stat.S_ISCHR, 'character device'), (stat.S_ISBLK, 'block device'))
+
+
+def _kind(mode):
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return 'unknown'
+
+
+def _walk(dir_id, stack, out):
+    try:
+        names = os.listdir(dir_id)
+    except OSError as exc:
+        out.append((dir_id, exc.strerror or str(exc)))
+        return
+    names.sort(key=os.fsencode)  # strcmp order of the byte names
+    for name in names:
+        p = dir_id + name if dir_id.endswith('/') else dir_id + '/' + name
+        try:
+            st = os.stat(p)  # follows symbolic links
+        except OSError as exc:  # dangling link, permission
+            if _include(name):
+                out.append((p, exc.strerror or str(exc)))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            key = (st.st_dev, st.st_ino)
+            if key in stack:
+                out.append((p, 'directory loop (already being walked)'))
+                continue
+            _walk(p, stack + [key], out)
+        elif stat.S_ISREG(st.st_mode):
+            if _include(name):
+                out.append((p, None))
+        elif _include(name):
+            out.append((p, f'not a regular file or directory ({_kind(st.st_mode)})'))
+
+
 def expand(path):
-    """A file path yields itself; a directory yields every matching file below
-    it, sorted by path string."""
-    if os.path.isdir(path):
-        found = []
-        for dirpath, dirnames, filenames in os.walk(path):
-            for f in filenames:
-                if f.endswith(EXTENSIONS):
-                    found.append(os.path.join(dirpath, f))
-        found.sort()
-        return found
-    return [path]
+    """PATH operand -> [(document_id, error or None)], as docs/cli.md walks:
+    a file is itself (whatever its name); a directory is walked recursively,
+    following symbolic links, each directory's entries in byte order of their
+    names, files kept when the base name ends in .md .markdown .rst .txt;
+    document_id = directory as given + '/' + relative path."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return [(path, None)]  # the read reports the error
+    if stat.S_ISDIR(st.st_mode):
+        out = []
+        _walk(path, [(st.st_dev, st.st_ino)], out)
+        return out
+    if not stat.S_ISREG(st.st_mode):
+        return [(path, f'not a regular file or directory ({_kind(st.st_mode)})')]
+    return [(path, None)]
 
 
 def _emit(out, rec):
@@ -652,20 +703,22 @@ def main(argv=None):
     paths = []
     for a in inputs:
         if a == '-':
-            for line in sys.stdin.buffer.read().decode('utf-8', 'surrogateescape').split('\n'):
-                line = line.rstrip('\r')
+            data = sys.stdin.buffer.read().decode('utf-8', 'surrogateescape')
+            for line in data.split('\n'):
                 if line:
                     paths.extend(expand(line))
         else:
             paths.extend(expand(a))
 
-    for p in paths:
-        try:
-            with open(p, 'rb') as f:
-                data = f.read()
-        except OSError as exc:
-            msg = exc.strerror or str(exc)
-            _emit(out, {'document_id': p, 'error': msg})
+    for p, err in paths:
+        if err is None:
+            try:
+                with open(p, 'rb') as f:
+                    data = f.read()
+            except OSError as exc:
+                err = exc.strerror or str(exc)
+        if err is not None:
+            _emit(out, {'document_id': p, 'error': err})
             status = 1
             continue
         _emit(out, record(p, decode(data), last_updated))
