@@ -1,0 +1,171 @@
+/* AVX2 kernels (compiled with -mavx2 -mbmi -mbmi2 -mpopcnt -mlzcnt; chosen
+ * by runtime/dispatch.c only when the CPU and OS support them). */
+#include <immintrin.h>
+#include <string.h>
+
+#include "../kernels.h"
+#include "../generic/classes.h"
+#include "../generic/histogram.h"
+#include "../generic/swar.h"
+#include "../generic/utf8.h"
+
+static inline __m256i table256(const uint8_t t[16])
+{
+    return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)t));
+}
+
+static inline uint64_t mask64(__m256i lo, __m256i hi)
+{
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) |
+           ((uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32);
+}
+
+struct nib_tables {
+    __m256i a_lo, a_hi, b_lo, b_hi;
+};
+
+/* Per 32 bytes: lookups of both nibble pairs, then one mask per class. The
+ * nibble classes are computed as "lookup & bits == 0" and inverted once. */
+static inline void classify_block(const uint8_t *p, const struct nib_tables *nt,
+                                  uint64_t m[MIAIR_CLS_COUNT])
+{
+    const __m256i low4 = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
+    __m256i x[2], a[2], b[2];
+    for (int h = 0; h < 2; h++) {
+        x[h] = _mm256_loadu_si256((const __m256i *)(p + 32 * h));
+        __m256i lo = _mm256_and_si256(x[h], low4);
+        __m256i hi = _mm256_and_si256(_mm256_srli_epi16(x[h], 4), low4);
+        a[h] = _mm256_and_si256(_mm256_shuffle_epi8(nt->a_lo, lo), _mm256_shuffle_epi8(nt->a_hi, hi));
+        b[h] = _mm256_and_si256(_mm256_shuffle_epi8(nt->b_lo, lo), _mm256_shuffle_epi8(nt->b_hi, hi));
+    }
+#define NOT_IN(v, bits) _mm256_cmpeq_epi8(_mm256_and_si256((v), _mm256_set1_epi8((char)(bits))), zero)
+    m[MIAIR_CLS_SPACE] = ~mask64(_mm256_cmpeq_epi8(b[0], zero), _mm256_cmpeq_epi8(b[1], zero));
+    m[MIAIR_CLS_WORD] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_WORD), NOT_IN(a[1], MIAIR_NIB_A_WORD));
+    m[MIAIR_CLS_TERM] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_TERM), NOT_IN(a[1], MIAIR_NIB_A_TERM));
+    m[MIAIR_CLS_UPPER] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_UPPER), NOT_IN(a[1], MIAIR_NIB_A_UPPER));
+#undef NOT_IN
+    for (int s = 0; s < MIAIR_SINGLE_COUNT; s++) {
+        const __m256i c = _mm256_set1_epi8((char)MIAIR_SINGLE_BYTES[s]);
+        m[MIAIR_SINGLE_FIRST + s] = mask64(_mm256_cmpeq_epi8(x[0], c), _mm256_cmpeq_epi8(x[1], c));
+    }
+    m[MIAIR_CLS_NONASCII] = mask64(x[0], x[1]);
+    /* 0x80-0xBF are exactly the signed bytes below -64 (0xC0). */
+    const __m256i c0 = _mm256_set1_epi8(-64);
+    m[MIAIR_CLS_CONT] = mask64(_mm256_cmpgt_epi8(c0, x[0]), _mm256_cmpgt_epi8(c0, x[1]));
+}
+
+static void classify_avx2(const uint8_t *buf, size_t len, uint64_t *out, size_t class_stride,
+                          size_t block_stride)
+{
+    const struct nib_tables nt = {table256(MIAIR_NIB_A_LO), table256(MIAIR_NIB_A_HI),
+                                  table256(MIAIR_NIB_B_LO), table256(MIAIR_NIB_B_HI)};
+    uint64_t m[MIAIR_CLS_COUNT];
+    size_t b = 0;
+    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
+        classify_block(buf + b * MIAIR_BLOCK, &nt, m);
+        miair_store_block(out + b * block_stride, class_stride, m);
+    }
+    size_t rest = len - b * MIAIR_BLOCK;
+    if (rest) {
+        uint8_t tmp[MIAIR_BLOCK] = {0};
+        memcpy(tmp, buf + b * MIAIR_BLOCK, rest);
+        classify_block(tmp, &nt, m);
+        uint64_t keep = _bzhi_u64(~0ull, (unsigned)rest);
+        for (int c = 0; c < MIAIR_CLS_COUNT; c++)
+            m[c] &= keep;
+        miair_store_block(out + b * block_stride, class_stride, m);
+    }
+}
+
+static void byte_histogram_avx2(const uint8_t *buf, size_t len, uint64_t counts[256])
+{
+    miair_byte_histogram_4(buf, len, counts);
+}
+
+static inline uint64_t leads64_avx2(const uint8_t *p)
+{
+    __m256i x0 = _mm256_loadu_si256((const __m256i *)p);
+    __m256i x1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+    if (_mm256_testz_si256(_mm256_or_si256(x0, x1), _mm256_set1_epi8((char)0x80)))
+        return 0;
+    /* 0xC0-0xF7 = signed -64..-9 */
+    const __m256i lo = _mm256_set1_epi8(-65), hi = _mm256_set1_epi8(-8);
+    __m256i l0 = _mm256_and_si256(_mm256_cmpgt_epi8(x0, lo), _mm256_cmpgt_epi8(hi, x0));
+    __m256i l1 = _mm256_and_si256(_mm256_cmpgt_epi8(x1, lo), _mm256_cmpgt_epi8(hi, x1));
+    return mask64(l0, l1);
+}
+
+static size_t utf8_histogram_avx2(const uint8_t *buf, size_t len, uint64_t ascii[128],
+                                  struct miair_cp_table *t)
+{
+    return miair_utf8_histogram_generic(buf, len, ascii, t, leads64_avx2);
+}
+
+/* Sums the bytes of v (each <= 255) into 4 uint64 lanes. */
+static inline __m256i sum_bytes(__m256i v)
+{
+    return _mm256_sad_epu8(v, _mm256_setzero_si256());
+}
+
+static size_t count_byte_avx2(const uint8_t *buf, size_t len, uint8_t byte)
+{
+    const __m256i c = _mm256_set1_epi8((char)byte);
+    __m256i total = _mm256_setzero_si256();
+    size_t i = 0;
+    /* Per inner round, each byte lane of acc grows by at most 2 per 64-byte
+     * step (two vectors); 127 steps keep it <= 254. */
+    while (len - i >= 64) {
+        __m256i acc = _mm256_setzero_si256();
+        size_t steps = (len - i) / 64;
+        if (steps > 127)
+            steps = 127;
+        for (size_t s = 0; s < steps; s++, i += 64) {
+            __m256i e0 = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i)), c);
+            __m256i e1 = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + 32)), c);
+            acc = _mm256_sub_epi8(acc, _mm256_add_epi8(e0, e1));
+        }
+        total = _mm256_add_epi64(total, sum_bytes(acc));
+    }
+    uint64_t lanes[4];
+    _mm256_storeu_si256((__m256i *)lanes, total);
+    return (size_t)(lanes[0] + lanes[1] + lanes[2] + lanes[3]) + miair_count_byte_swar(buf + i, len - i, byte);
+}
+
+static size_t byte_positions_avx2(const uint8_t *buf, size_t len, uint8_t byte, uint64_t base,
+                                  uint64_t *out)
+{
+    const __m256i c = _mm256_set1_epi8((char)byte);
+    size_t k = 0, i = 0;
+    for (; len - i >= 64; i += 64) {
+        uint64_t m = mask64(_mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i)), c),
+                            _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(buf + i + 32)), c));
+        while (m) {
+            out[k++] = base + i + _tzcnt_u64(m);
+            m = _blsr_u64(m);
+        }
+    }
+    return k + miair_byte_positions_swar(buf + i, len - i, byte, base + i, out + k);
+}
+
+static size_t ascii_prefix_len_avx2(const uint8_t *buf, size_t len)
+{
+    size_t i = 0;
+    for (; len - i >= 64; i += 64) {
+        __m256i x0 = _mm256_loadu_si256((const __m256i *)(buf + i));
+        __m256i x1 = _mm256_loadu_si256((const __m256i *)(buf + i + 32));
+        uint64_t m = mask64(x0, x1);
+        if (m)
+            return i + _tzcnt_u64(m);
+    }
+    return i + miair_ascii_prefix_len_swar(buf + i, len - i);
+}
+
+const struct miair_kernels miair_kernels_avx2 = {
+    .isa = "avx2",
+    .classify = classify_avx2,
+    .byte_histogram = byte_histogram_avx2,
+    .utf8_histogram = utf8_histogram_avx2,
+    .count_byte = count_byte_avx2,
+    .byte_positions = byte_positions_avx2,
+    .ascii_prefix_len = ascii_prefix_len_avx2,
+};

@@ -1,0 +1,147 @@
+/* AVX-512 kernels (compiled with -mavx512f -mavx512bw -mavx512vl -mbmi
+ * -mbmi2 -mpopcnt -mlzcnt; chosen by runtime/dispatch.c only when the CPU
+ * has F+BW+VL and the OS saves the opmask and ZMM state). One 64-byte block
+ * is one register; tails use masked loads, which never fault on the bytes
+ * they do not load. */
+#include <immintrin.h>
+#include <string.h>
+
+#include "../kernels.h"
+#include "../generic/classes.h"
+#include "../generic/histogram.h"
+#include "../generic/utf8.h"
+
+static inline __m512i table512(const uint8_t t[16])
+{
+    return _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)t));
+}
+
+struct nib_tables {
+    __m512i a_lo, a_hi, b_lo, b_hi;
+};
+
+static inline __m512i load_tail(const uint8_t *p, size_t n)
+{
+    return _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)n), p);
+}
+
+/* Bytes past the buffer load as 0, which is in no class. */
+static inline void classify_block(__m512i x, const struct nib_tables *nt, uint64_t m[MIAIR_CLS_COUNT])
+{
+    const __m512i low4 = _mm512_set1_epi8(0x0F);
+    __m512i lo = _mm512_and_si512(x, low4);
+    __m512i hi = _mm512_and_si512(_mm512_srli_epi16(x, 4), low4);
+    __m512i a = _mm512_and_si512(_mm512_shuffle_epi8(nt->a_lo, lo), _mm512_shuffle_epi8(nt->a_hi, hi));
+    __m512i b = _mm512_and_si512(_mm512_shuffle_epi8(nt->b_lo, lo), _mm512_shuffle_epi8(nt->b_hi, hi));
+    m[MIAIR_CLS_SPACE] = _mm512_test_epi8_mask(b, b);
+    m[MIAIR_CLS_WORD] = _mm512_test_epi8_mask(a, _mm512_set1_epi8(MIAIR_NIB_A_WORD));
+    m[MIAIR_CLS_TERM] = _mm512_test_epi8_mask(a, _mm512_set1_epi8((char)MIAIR_NIB_A_TERM));
+    m[MIAIR_CLS_UPPER] = _mm512_test_epi8_mask(a, _mm512_set1_epi8(MIAIR_NIB_A_UPPER));
+    for (int s = 0; s < MIAIR_SINGLE_COUNT; s++)
+        m[MIAIR_SINGLE_FIRST + s] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)MIAIR_SINGLE_BYTES[s]));
+    m[MIAIR_CLS_NONASCII] = _mm512_movepi8_mask(x);
+    m[MIAIR_CLS_CONT] = _mm512_cmplt_epi8_mask(x, _mm512_set1_epi8(-64));
+}
+
+static void classify_avx512(const uint8_t *buf, size_t len, uint64_t *out, size_t class_stride,
+                            size_t block_stride)
+{
+    const struct nib_tables nt = {table512(MIAIR_NIB_A_LO), table512(MIAIR_NIB_A_HI),
+                                  table512(MIAIR_NIB_B_LO), table512(MIAIR_NIB_B_HI)};
+    uint64_t m[MIAIR_CLS_COUNT];
+    size_t b = 0;
+    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
+        classify_block(_mm512_loadu_si512(buf + b * MIAIR_BLOCK), &nt, m);
+        miair_store_block(out + b * block_stride, class_stride, m);
+    }
+    size_t rest = len - b * MIAIR_BLOCK;
+    if (rest) {
+        classify_block(load_tail(buf + b * MIAIR_BLOCK, rest), &nt, m);
+        miair_store_block(out + b * block_stride, class_stride, m);
+    }
+}
+
+static void byte_histogram_avx512(const uint8_t *buf, size_t len, uint64_t counts[256])
+{
+    miair_byte_histogram_4(buf, len, counts);
+}
+
+static inline uint64_t leads64_avx512(const uint8_t *p)
+{
+    __m512i x = _mm512_loadu_si512(p);
+    uint64_t hi = _mm512_movepi8_mask(x);
+    if (!hi)
+        return 0;
+    /* 0xC0-0xF7: x - 0xC0 < 0x38 unsigned */
+    return _mm512_cmplt_epu8_mask(_mm512_sub_epi8(x, _mm512_set1_epi8((char)0xC0)), _mm512_set1_epi8(0x38));
+}
+
+static size_t utf8_histogram_avx512(const uint8_t *buf, size_t len, uint64_t ascii[128],
+                                    struct miair_cp_table *t)
+{
+    return miair_utf8_histogram_generic(buf, len, ascii, t, leads64_avx512);
+}
+
+static size_t count_byte_avx512(const uint8_t *buf, size_t len, uint8_t byte)
+{
+    const __m512i c = _mm512_set1_epi8((char)byte);
+    size_t n = 0, i = 0;
+    for (; len - i >= 128; i += 128) {
+        n += (size_t)_mm_popcnt_u64(_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(buf + i), c));
+        n += (size_t)_mm_popcnt_u64(_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(buf + i + 64), c));
+    }
+    for (; len - i >= 64; i += 64)
+        n += (size_t)_mm_popcnt_u64(_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(buf + i), c));
+    if (len - i) {
+        __mmask64 k = _bzhi_u64(~0ull, (unsigned)(len - i));
+        n += (size_t)_mm_popcnt_u64(_mm512_mask_cmpeq_epi8_mask(k, _mm512_maskz_loadu_epi8(k, buf + i), c));
+    }
+    return n;
+}
+
+static size_t byte_positions_avx512(const uint8_t *buf, size_t len, uint8_t byte, uint64_t base,
+                                    uint64_t *out)
+{
+    const __m512i c = _mm512_set1_epi8((char)byte);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i += 64) {
+        uint64_t m;
+        if (len - i >= 64) {
+            m = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(buf + i), c);
+        } else {
+            __mmask64 v = _bzhi_u64(~0ull, (unsigned)(len - i));
+            m = _mm512_mask_cmpeq_epi8_mask(v, _mm512_maskz_loadu_epi8(v, buf + i), c);
+        }
+        while (m) {
+            out[k++] = base + i + _tzcnt_u64(m);
+            m = _blsr_u64(m);
+        }
+    }
+    return k;
+}
+
+static size_t ascii_prefix_len_avx512(const uint8_t *buf, size_t len)
+{
+    size_t i = 0;
+    for (; len - i >= 64; i += 64) {
+        uint64_t m = _mm512_movepi8_mask(_mm512_loadu_si512(buf + i));
+        if (m)
+            return i + _tzcnt_u64(m);
+    }
+    if (len - i) {
+        uint64_t m = _mm512_movepi8_mask(load_tail(buf + i, len - i));
+        if (m)
+            return i + _tzcnt_u64(m);
+    }
+    return len;
+}
+
+const struct miair_kernels miair_kernels_avx512 = {
+    .isa = "avx512",
+    .classify = classify_avx512,
+    .byte_histogram = byte_histogram_avx512,
+    .utf8_histogram = utf8_histogram_avx512,
+    .count_byte = count_byte_avx512,
+    .byte_positions = byte_positions_avx512,
+    .ascii_prefix_len = ascii_prefix_len_avx512,
+};

@@ -1,0 +1,79 @@
+/* Byte classes of classify(): the one definition (a per-byte expression), the
+ * scalar lookup table built from it, and the nibble tables of the SIMD
+ * versions. tests/test_kernels.c checks the nibble tables against the
+ * definition for all 256 bytes. */
+#ifndef MIAIR_GENERIC_CLASSES_H
+#define MIAIR_GENERIC_CLASSES_H
+
+#include <stdint.h>
+#include "../kernels.h"
+
+/* Class bit set of one byte: bit c set iff the byte is in class c. */
+#define MIAIR_CLS_BIT(c) (1u << (c))
+#define MIAIR_CLASS_BITS(b)                                                                        \
+    ((((b) >= 0x09 && (b) <= 0x0D) || ((b) >= 0x1C && (b) <= 0x20)                                \
+          ? MIAIR_CLS_BIT(MIAIR_CLS_SPACE) : 0u) |                                                 \
+     ((((b) >= '0' && (b) <= '9') || ((b) >= 'A' && (b) <= 'Z') || ((b) >= 'a' && (b) <= 'z') ||   \
+       (b) == '_') ? MIAIR_CLS_BIT(MIAIR_CLS_WORD) : 0u) |                                         \
+     (((b) == '.' || (b) == '!' || (b) == '?') ? MIAIR_CLS_BIT(MIAIR_CLS_TERM) : 0u) |             \
+     ((b) == '\n' ? MIAIR_CLS_BIT(MIAIR_CLS_NEWLINE) : 0u) |                                       \
+     ((b) == '#' ? MIAIR_CLS_BIT(MIAIR_CLS_HASH) : 0u) |                                           \
+     ((b) == '`' ? MIAIR_CLS_BIT(MIAIR_CLS_BACKTICK) : 0u) |                                       \
+     ((b) == '[' ? MIAIR_CLS_BIT(MIAIR_CLS_LBRACKET) : 0u) |                                       \
+     ((b) == ']' ? MIAIR_CLS_BIT(MIAIR_CLS_RBRACKET) : 0u) |                                       \
+     ((b) == '(' ? MIAIR_CLS_BIT(MIAIR_CLS_LPAREN) : 0u) |                                         \
+     ((b) == ')' ? MIAIR_CLS_BIT(MIAIR_CLS_RPAREN) : 0u) |                                         \
+     ((b) == '{' ? MIAIR_CLS_BIT(MIAIR_CLS_LBRACE) : 0u) |                                         \
+     ((b) == '}' ? MIAIR_CLS_BIT(MIAIR_CLS_RBRACE) : 0u) |                                         \
+     ((b) >= 0x80 ? MIAIR_CLS_BIT(MIAIR_CLS_NONASCII) : 0u) |                                      \
+     (((b) >= 0x80 && (b) <= 0xBF) ? MIAIR_CLS_BIT(MIAIR_CLS_CONT) : 0u) |                         \
+     (((b) >= 'A' && (b) <= 'Z') ? MIAIR_CLS_BIT(MIAIR_CLS_UPPER) : 0u))
+
+#define MIAIR_CB1(b) (uint16_t) MIAIR_CLASS_BITS(b)
+#define MIAIR_CB4(b) MIAIR_CB1(b), MIAIR_CB1((b) + 1), MIAIR_CB1((b) + 2), MIAIR_CB1((b) + 3)
+#define MIAIR_CB16(b) MIAIR_CB4(b), MIAIR_CB4((b) + 4), MIAIR_CB4((b) + 8), MIAIR_CB4((b) + 12)
+#define MIAIR_CB64(b) MIAIR_CB16(b), MIAIR_CB16((b) + 16), MIAIR_CB16((b) + 32), MIAIR_CB16((b) + 48)
+
+/* MIAIR_CLASS_TABLE[b] = MIAIR_CLASS_BITS(b). */
+static const uint16_t MIAIR_CLASS_TABLE[256] = {MIAIR_CB64(0), MIAIR_CB64(64), MIAIR_CB64(128),
+                                                MIAIR_CB64(192)};
+
+/* Nibble tables. A byte b looks up LO[b & 15] & HI[b >> 4]; each bit of the
+ * result is one rectangle (a set of high nibbles x a set of low nibbles), a
+ * class is the union of some bits. High nibbles 8-F map to 0, so non-ASCII
+ * bytes are in none of these classes. Two table pairs:
+ *
+ * pair A:  0x01 {4}x{1-F} A-O    0x02 {5}x{0-A} P-Z    0x04 {6}x{1-F} a-o
+ *          0x08 {7}x{0-A} p-z    0x10 {3}x{0-9} 0-9    0x20 {5}x{F}   _
+ *          0x40 {2}x{1,E} ! .    0x80 {3}x{F}   ?
+ * pair B:  0x01 {0}x{9-D} \t-\r  0x02 {1}x{C-F} 0x1C-0x1F  0x04 {2}x{0} ' '
+ *
+ * The single-byte classes, NONASCII and CONT are plain comparisons. */
+#define MIAIR_NIB_A_WORD 0x3F
+#define MIAIR_NIB_A_UPPER 0x03
+#define MIAIR_NIB_A_TERM 0xC0
+#define MIAIR_NIB_B_SPACE 0x07
+
+static const uint8_t MIAIR_NIB_A_LO[16] = {0x1A, 0x5F, 0x1F, 0x1F, 0x1F, 0x1F, 0x1F, 0x1F,
+                                           0x1F, 0x1F, 0x0F, 0x05, 0x05, 0x05, 0x45, 0xA5};
+static const uint8_t MIAIR_NIB_A_HI[16] = {0x00, 0x00, 0x40, 0x90, 0x01, 0x22, 0x04, 0x08,
+                                           0, 0, 0, 0, 0, 0, 0, 0};
+static const uint8_t MIAIR_NIB_B_LO[16] = {0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                           0x00, 0x01, 0x01, 0x01, 0x03, 0x03, 0x02, 0x02};
+static const uint8_t MIAIR_NIB_B_HI[16] = {0x01, 0x02, 0x04, 0, 0, 0, 0, 0,
+                                           0, 0, 0, 0, 0, 0, 0, 0};
+
+/* The single-byte classes, in class order from MIAIR_CLS_NEWLINE. */
+#define MIAIR_SINGLE_FIRST MIAIR_CLS_NEWLINE
+#define MIAIR_SINGLE_COUNT 9
+static const uint8_t MIAIR_SINGLE_BYTES[MIAIR_SINGLE_COUNT] = {'\n', '#', '`', '[', ']',
+                                                               '(', ')', '{', '}'};
+
+/* Stores the 15 bitmap words m[] of one block. */
+static inline void miair_store_block(uint64_t *out, size_t class_stride, const uint64_t *m)
+{
+    for (int c = 0; c < MIAIR_CLS_COUNT; c++)
+        out[(size_t)c * class_stride] = m[c];
+}
+
+#endif

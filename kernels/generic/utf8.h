@@ -1,0 +1,106 @@
+/* The code-point histogram, written once. An ISA supplies leads64(p): the
+ * bitmap of lead bytes (0xC0-0xF7) among the 64 bytes at p, and should make
+ * the all-ASCII case cheap (one test). Everything else is shared, so every
+ * ISA counts exactly the same code points into the same table slots. */
+#ifndef MIAIR_GENERIC_UTF8_H
+#define MIAIR_GENERIC_UTF8_H
+
+#include <stdint.h>
+#include <string.h>
+#include "../kernels.h"
+#include "histogram.h"
+
+/* Sequence length by lead byte: 1 ASCII, 0 continuation or 0xF8-0xFF. */
+static inline unsigned miair_utf8_seqlen(uint8_t b)
+{
+    if (b < 0x80)
+        return 1;
+    if (b < 0xC0)
+        return 0;
+    if (b < 0xE0)
+        return 2;
+    if (b < 0xF0)
+        return 3;
+    if (b < 0xF8)
+        return 4;
+    return 0;
+}
+
+/* Code point of the n-byte sequence at p (2 <= n <= 4), from the payload
+ * bits alone (no validation). A value below 0x80 (an overlong form, never
+ * in valid UTF-8) is reported as U+FFFD so that key 0 stays free. */
+static inline uint32_t miair_utf8_decode(const uint8_t *p, unsigned n)
+{
+    uint32_t cp = p[0] & (0x7Fu >> n);
+    for (unsigned i = 1; i < n; i++)
+        cp = (cp << 6) | (p[i] & 0x3Fu);
+    return cp < 0x80 ? 0xFFFDu : cp;
+}
+
+static inline int miair_cp_table_room(const struct miair_cp_table *t, size_t k)
+{
+    return t->used + k <= (t->mask + 1) / 2;
+}
+
+typedef uint64_t (*miair_leads64_fn)(const uint8_t *p);
+
+/* Flush the uint32 sub-tables at least every this many blocks. */
+#define MIAIR_UTF8_FLUSH_BLOCKS ((size_t)1 << 24)
+
+static inline void miair_utf8_flush(uint32_t h[4][256], uint64_t ascii[128])
+{
+    for (int b = 0; b < 128; b++)
+        ascii[b] += (uint64_t)h[0][b] + h[1][b] + h[2][b] + h[3][b];
+    memset(h, 0, sizeof(uint32_t) * 4 * 256);
+}
+
+static inline size_t miair_utf8_histogram_generic(const uint8_t *buf, size_t len, uint64_t ascii[128],
+                                                  struct miair_cp_table *t, miair_leads64_fn leads64)
+{
+    uint32_t h[4][256];
+    memset(h, 0, sizeof h);
+    size_t i = 0, blocks = 0;
+    int full = 0;
+    /* Blocks whose every sequence ends inside buf (a lead at most 3 bytes
+     * before the block end needs 3 more bytes). All bytes go to the
+     * sub-tables; only the ASCII half of them is reported. */
+    while (len - i >= MIAIR_BLOCK + 3) {
+        const uint8_t *p = buf + i;
+        uint64_t leads = leads64(p);
+        if (leads && !miair_cp_table_room(t, MIAIR_CP_BLOCK_MAX_NEW)) {
+            full = 1;
+            break;
+        }
+        miair_hist4_add(h, p, MIAIR_BLOCK);
+        while (leads) {
+            const uint8_t *s = p + __builtin_ctzll(leads);
+            leads &= leads - 1;
+            miair_cp_table_add(t, miair_utf8_decode(s, miair_utf8_seqlen(*s)), 1);
+        }
+        i += MIAIR_BLOCK;
+        if (++blocks == MIAIR_UTF8_FLUSH_BLOCKS) {
+            miair_utf8_flush(h, ascii);
+            blocks = 0;
+        }
+    }
+    miair_utf8_flush(h, ascii);
+    if (full)
+        return i;
+    /* The last < 67 bytes, one at a time, stopping at a truncated sequence. */
+    for (; i < len; i++) {
+        uint8_t b = buf[i];
+        if (b < 0x80) {
+            ascii[b]++;
+            continue;
+        }
+        unsigned n = miair_utf8_seqlen(b);
+        if (n == 0)
+            continue;
+        if (len - i < n || !miair_cp_table_room(t, 1))
+            break;
+        miair_cp_table_add(t, miair_utf8_decode(buf + i, n), 1);
+    }
+    return i;
+}
+
+#endif

@@ -1,0 +1,214 @@
+/* miair kernels: the contract every instruction set fills.
+ *
+ * A kernel is a pure function over bytes: no allocation, no I/O, no global
+ * mutable state, any input length, any alignment, never a read or write
+ * outside the ranges documented here. Every ISA's table gives bit-identical
+ * results (the scalar table is the reference; tests/test_kernels.c checks
+ * every other table against it). Pick a table with runtime/dispatch.h.
+ *
+ * Chunking: every kernel is stateless, so a document is processed in chunks
+ * by calling a kernel on consecutive ranges. classify() numbers blocks from
+ * the start of the range it is given: give it chunks whose length is a
+ * multiple of MIAIR_BLOCK (except the last) and the bitmaps of the chunks
+ * concatenate to the bitmaps of the whole. The histograms accumulate (+=),
+ * so chunk results merge by addition. See docs/kernels.md. */
+#ifndef MIAIR_KERNELS_H
+#define MIAIR_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bytes per classification block: one uint64_t bitmap word per class. */
+#define MIAIR_BLOCK 64
+
+/* Number of bitmap words classify() writes per class for len bytes. */
+#define MIAIR_BLOCKS(len) (((len) + MIAIR_BLOCK - 1) / MIAIR_BLOCK)
+
+/* Byte classes of classify(). Bit i of block b of a class is byte 64*b+i. */
+enum miair_byte_class {
+    MIAIR_CLS_SPACE = 0, /* ASCII str.isspace(): \t \n \v \f \r 0x1C-0x1F ' ' */
+    MIAIR_CLS_WORD,      /* [0-9A-Za-z_] */
+    MIAIR_CLS_TERM,      /* sentence terminators . ! ? */
+    MIAIR_CLS_NEWLINE,   /* \n */
+    MIAIR_CLS_HASH,      /* # */
+    MIAIR_CLS_BACKTICK,  /* ` */
+    MIAIR_CLS_LBRACKET,  /* [ */
+    MIAIR_CLS_RBRACKET,  /* ] */
+    MIAIR_CLS_LPAREN,    /* ( */
+    MIAIR_CLS_RPAREN,    /* ) */
+    MIAIR_CLS_LBRACE,    /* { */
+    MIAIR_CLS_RBRACE,    /* } */
+    MIAIR_CLS_NONASCII,  /* >= 0x80 */
+    MIAIR_CLS_CONT,      /* UTF-8 continuation byte 10xxxxxx (0x80-0xBF) */
+    MIAIR_CLS_UPPER,     /* A-Z */
+    MIAIR_CLS_COUNT      /* 15 */
+};
+
+/* Open-addressing counting table for the code points >= 0x80 of
+ * utf8_histogram(). Storage is the caller's: keys[] and counts[] hold
+ * mask+1 slots (a power of two >= MIAIR_CP_TABLE_MIN_SLOTS), keys[] zeroed
+ * when empty (0 = free slot; key 0 is never stored). used = occupied slots.
+ * Slot of a key: miair_cp_slot(), then linear probing. Grow with
+ * miair_cp_table_rehash() when miair_cp_table_needs_grow() says so. */
+struct miair_cp_table {
+    uint32_t *keys;
+    uint64_t *counts;
+    size_t mask;
+    size_t used;
+};
+
+#define MIAIR_CP_TABLE_MIN_SLOTS 128
+/* A 64-byte block holds at most 32 lead bytes of complete sequences. */
+#define MIAIR_CP_BLOCK_MAX_NEW 32
+
+/* The kernel keeps the load factor <= 1/2: it inserts a block only while
+ * used + 32 <= slots/2 (one code point at a time in the last < 67 bytes). */
+static inline int miair_cp_table_needs_grow(const struct miair_cp_table *t)
+{
+    return t->used + MIAIR_CP_BLOCK_MAX_NEW > (t->mask + 1) / 2;
+}
+
+static inline size_t miair_cp_slot(uint32_t cp, size_t mask)
+{
+    uint32_t h = cp * 0x9E3779B1u;
+    h ^= h >> 15;
+    return (size_t)h & mask;
+}
+
+/* Adds n to the count of cp (cp != 0) in t; the caller guarantees a free
+ * slot exists (used < slots). */
+static inline void miair_cp_table_add(struct miair_cp_table *t, uint32_t cp, uint64_t n)
+{
+    size_t i = miair_cp_slot(cp, t->mask);
+    for (;;) {
+        uint32_t k = t->keys[i];
+        if (k == cp) {
+            t->counts[i] += n;
+            return;
+        }
+        if (k == 0) {
+            t->keys[i] = cp;
+            t->counts[i] = n;
+            t->used++;
+            return;
+        }
+        i = (i + 1) & t->mask;
+    }
+}
+
+/* Adds every entry of from into to (merging two chunks' tables, or growing:
+ * rehash into a bigger zeroed table). to must have room for them all. */
+static inline void miair_cp_table_merge(struct miair_cp_table *to, const struct miair_cp_table *from)
+{
+    for (size_t i = 0; i <= from->mask; i++)
+        if (from->keys[i] != 0)
+            miair_cp_table_add(to, from->keys[i], from->counts[i]);
+}
+
+/* The count of cp in t (0 when absent). */
+static inline uint64_t miair_cp_table_get(const struct miair_cp_table *t, uint32_t cp)
+{
+    size_t i = miair_cp_slot(cp, t->mask);
+    for (;;) {
+        uint32_t k = t->keys[i];
+        if (k == cp)
+            return t->counts[i];
+        if (k == 0)
+            return 0;
+        i = (i + 1) & t->mask;
+    }
+}
+
+/* Kernel signatures. */
+
+/* Writes the class bitmaps of buf[0..len): word b of class c goes to
+ * out[c * class_stride + b * block_stride] for b < MIAIR_BLOCKS(len); bits
+ * past len in the last word are 0. Struct of arrays: class_stride >= blocks,
+ * block_stride = 1; array of structs: class_stride = 1, block_stride >= 15. */
+typedef void (*miair_classify_fn)(const uint8_t *buf, size_t len, uint64_t *out,
+                                  size_t class_stride, size_t block_stride);
+
+/* counts[b] += number of bytes equal to b in buf[0..len). */
+typedef void (*miair_byte_histogram_fn)(const uint8_t *buf, size_t len, uint64_t counts[256]);
+
+/* Exact code-point histogram of VALID UTF-8: ascii[c] += count of U+00cc
+ * (c < 128); every longer code point is counted into t. Returns the bytes
+ * consumed: len, or less when (a) the text ends inside a sequence (the rest,
+ * at most 3 bytes, belongs to the next chunk) or (b) t needs to grow
+ * (miair_cp_table_needs_grow(t); grow it and call again on the rest).
+ * Precisely: every ASCII byte and every lead byte 0xC0-0xF7 in [0, consumed)
+ * is counted once, the lead with the value decoded from the payload bits of
+ * its sequence; continuation bytes and 0xF8-0xFF are skipped. Invalid input
+ * therefore gives deterministic (identical on every ISA) but meaningless
+ * counts, and resuming in the middle of a sequence is harmless. */
+typedef size_t (*miair_utf8_histogram_fn)(const uint8_t *buf, size_t len, uint64_t ascii[128],
+                                          struct miair_cp_table *t);
+
+/* Number of bytes equal to byte in buf[0..len). */
+typedef size_t (*miair_count_byte_fn)(const uint8_t *buf, size_t len, uint8_t byte);
+
+/* Writes base + i for every i with buf[i] == byte, ascending, to out (which
+ * must hold count_byte(buf, len, byte) entries, exactly that many are
+ * written); returns that count. With byte '\n' this is the line index. */
+typedef size_t (*miair_byte_positions_fn)(const uint8_t *buf, size_t len, uint8_t byte,
+                                          uint64_t base, uint64_t *out);
+
+/* Length of the longest prefix of buf[0..len) with every byte < 0x80. */
+typedef size_t (*miair_ascii_prefix_len_fn)(const uint8_t *buf, size_t len);
+
+struct miair_kernels {
+    const char *isa; /* "scalar", "avx2", "avx512", "neon" */
+    miair_classify_fn classify;
+    miair_byte_histogram_fn byte_histogram;
+    miair_utf8_histogram_fn utf8_histogram;
+    miair_count_byte_fn count_byte;
+    miair_byte_positions_fn byte_positions;
+    miair_ascii_prefix_len_fn ascii_prefix_len;
+};
+
+/* The tables, one per ISA folder. The x86 ones exist only in x86-64 builds
+ * (MIAIR_KERNELS_X86); the NEON one is native on aarch64 and SIMDe-emulated
+ * elsewhere. Use miair_kernels_get()/miair_kernels_for() to pick one. */
+extern const struct miair_kernels miair_kernels_scalar;
+extern const struct miair_kernels miair_kernels_neon;
+#if defined(__x86_64__) || defined(_M_X64)
+#define MIAIR_KERNELS_X86 1
+extern const struct miair_kernels miair_kernels_avx2;
+extern const struct miair_kernels miair_kernels_avx512;
+#endif
+
+/* Bitmap helpers (not ISA-specific). */
+
+static inline int miair_is_ascii(const struct miair_kernels *k, const uint8_t *buf, size_t len)
+{
+    return k->ascii_prefix_len(buf, len) == len;
+}
+
+/* Number of set bits in words[0..n). */
+static inline uint64_t miair_bits_count(const uint64_t *words, size_t n)
+{
+    uint64_t c = 0;
+    for (size_t i = 0; i < n; i++)
+        c += (uint64_t)__builtin_popcountll(words[i]);
+    return c;
+}
+
+/* Number of set bits before bit position pos of a bitmap (e.g. the number of
+ * '\n' before byte pos: its line is 1 + that). words must cover pos. */
+static inline uint64_t miair_bits_rank(const uint64_t *words, uint64_t pos)
+{
+    uint64_t w = pos / 64, c = miair_bits_count(words, (size_t)w);
+    if (pos % 64)
+        c += (uint64_t)__builtin_popcountll(words[w] << (64 - pos % 64));
+    return c;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MIAIR_KERNELS_H */

@@ -1,0 +1,173 @@
+/* NEON kernels, written with arm_neon.h names through SIMDe: native on
+ * aarch64, emulated (portable, slower) on every other target so that the
+ * NEON path is tested everywhere. Four 16-byte vectors per 64-byte block;
+ * tails go through a zero-padded stack copy. */
+#define SIMDE_ENABLE_NATIVE_ALIASES
+#include <simde/arm/neon.h>
+#include <string.h>
+
+#include "../kernels.h"
+#include "../generic/classes.h"
+#include "../generic/histogram.h"
+#include "../generic/swar.h"
+#include "../generic/utf8.h"
+
+static const uint8_t BIT_WEIGHTS[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+
+/* 64-bit movemask of four 0x00/0xFF byte vectors (v[0] = bytes 0-15). */
+static inline uint64_t mask64(const uint8x16_t v[4], uint8x16_t w)
+{
+    uint8x16_t s0 = vpaddq_u8(vandq_u8(v[0], w), vandq_u8(v[1], w));
+    uint8x16_t s1 = vpaddq_u8(vandq_u8(v[2], w), vandq_u8(v[3], w));
+    s0 = vpaddq_u8(s0, s1);
+    s0 = vpaddq_u8(s0, s0);
+    return vgetq_lane_u64(vreinterpretq_u64_u8(s0), 0);
+}
+
+struct nib_tables {
+    uint8x16_t a_lo, a_hi, b_lo, b_hi, w;
+};
+
+static inline void classify_block(const uint8_t *p, const struct nib_tables *nt, uint64_t m[MIAIR_CLS_COUNT])
+{
+    const uint8x16_t low4 = vdupq_n_u8(0x0F);
+    uint8x16_t x[4], a[4], b[4], r[4];
+    for (int h = 0; h < 4; h++) {
+        x[h] = vld1q_u8(p + 16 * h);
+        uint8x16_t lo = vandq_u8(x[h], low4), hi = vshrq_n_u8(x[h], 4);
+        a[h] = vandq_u8(vqtbl1q_u8(nt->a_lo, lo), vqtbl1q_u8(nt->a_hi, hi));
+        b[h] = vandq_u8(vqtbl1q_u8(nt->b_lo, lo), vqtbl1q_u8(nt->b_hi, hi));
+    }
+#define CLASS_MASK(expr)                                                                           \
+    do {                                                                                           \
+        for (int h = 0; h < 4; h++)                                                                \
+            r[h] = (expr);                                                                         \
+    } while (0)
+    CLASS_MASK(vtstq_u8(b[h], b[h]));
+    m[MIAIR_CLS_SPACE] = mask64(r, nt->w);
+    CLASS_MASK(vtstq_u8(a[h], vdupq_n_u8(MIAIR_NIB_A_WORD)));
+    m[MIAIR_CLS_WORD] = mask64(r, nt->w);
+    CLASS_MASK(vtstq_u8(a[h], vdupq_n_u8(MIAIR_NIB_A_TERM)));
+    m[MIAIR_CLS_TERM] = mask64(r, nt->w);
+    CLASS_MASK(vtstq_u8(a[h], vdupq_n_u8(MIAIR_NIB_A_UPPER)));
+    m[MIAIR_CLS_UPPER] = mask64(r, nt->w);
+    for (int s = 0; s < MIAIR_SINGLE_COUNT; s++) {
+        CLASS_MASK(vceqq_u8(x[h], vdupq_n_u8(MIAIR_SINGLE_BYTES[s])));
+        m[MIAIR_SINGLE_FIRST + s] = mask64(r, nt->w);
+    }
+    CLASS_MASK(vtstq_u8(x[h], vdupq_n_u8(0x80)));
+    m[MIAIR_CLS_NONASCII] = mask64(r, nt->w);
+    /* 0x80-0xBF: (x & 0xC0) == 0x80 */
+    CLASS_MASK(vceqq_u8(vandq_u8(x[h], vdupq_n_u8(0xC0)), vdupq_n_u8(0x80)));
+    m[MIAIR_CLS_CONT] = mask64(r, nt->w);
+#undef CLASS_MASK
+}
+
+static void classify_neon(const uint8_t *buf, size_t len, uint64_t *out, size_t class_stride,
+                          size_t block_stride)
+{
+    const struct nib_tables nt = {vld1q_u8(MIAIR_NIB_A_LO), vld1q_u8(MIAIR_NIB_A_HI),
+                                  vld1q_u8(MIAIR_NIB_B_LO), vld1q_u8(MIAIR_NIB_B_HI),
+                                  vld1q_u8(BIT_WEIGHTS)};
+    uint64_t m[MIAIR_CLS_COUNT];
+    size_t b = 0;
+    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
+        classify_block(buf + b * MIAIR_BLOCK, &nt, m);
+        miair_store_block(out + b * block_stride, class_stride, m);
+    }
+    size_t rest = len - b * MIAIR_BLOCK;
+    if (rest) {
+        uint8_t tmp[MIAIR_BLOCK] = {0};
+        memcpy(tmp, buf + b * MIAIR_BLOCK, rest);
+        classify_block(tmp, &nt, m);
+        uint64_t keep = (1ull << rest) - 1;
+        for (int c = 0; c < MIAIR_CLS_COUNT; c++)
+            m[c] &= keep;
+        miair_store_block(out + b * block_stride, class_stride, m);
+    }
+}
+
+static void byte_histogram_neon(const uint8_t *buf, size_t len, uint64_t counts[256])
+{
+    miair_byte_histogram_4(buf, len, counts);
+}
+
+static inline uint64_t leads64_neon(const uint8_t *p)
+{
+    uint8x16_t x[4], r[4];
+    for (int h = 0; h < 4; h++)
+        x[h] = vld1q_u8(p + 16 * h);
+    uint8x16_t any = vorrq_u8(vorrq_u8(x[0], x[1]), vorrq_u8(x[2], x[3]));
+    if (vmaxvq_u8(any) < 0x80)
+        return 0;
+    /* 0xC0-0xF7: x - 0xC0 < 0x38 unsigned */
+    for (int h = 0; h < 4; h++)
+        r[h] = vcltq_u8(vsubq_u8(x[h], vdupq_n_u8(0xC0)), vdupq_n_u8(0x38));
+    return mask64(r, vld1q_u8(BIT_WEIGHTS));
+}
+
+static size_t utf8_histogram_neon(const uint8_t *buf, size_t len, uint64_t ascii[128],
+                                  struct miair_cp_table *t)
+{
+    return miair_utf8_histogram_generic(buf, len, ascii, t, leads64_neon);
+}
+
+static size_t count_byte_neon(const uint8_t *buf, size_t len, uint8_t byte)
+{
+    const uint8x16_t c = vdupq_n_u8(byte);
+    size_t n = 0, i = 0;
+    /* Byte lanes of acc grow by at most 4 per 64-byte step: 63 steps <= 252. */
+    while (len - i >= 64) {
+        uint8x16_t acc = vdupq_n_u8(0);
+        size_t steps = (len - i) / 64;
+        if (steps > 63)
+            steps = 63;
+        for (size_t s = 0; s < steps; s++, i += 64)
+            for (int h = 0; h < 4; h++)
+                acc = vsubq_u8(acc, vceqq_u8(vld1q_u8(buf + i + 16 * h), c));
+        n += vaddlvq_u8(acc);
+    }
+    return n + miair_count_byte_swar(buf + i, len - i, byte);
+}
+
+static size_t byte_positions_neon(const uint8_t *buf, size_t len, uint8_t byte, uint64_t base,
+                                  uint64_t *out)
+{
+    const uint8x16_t c = vdupq_n_u8(byte), w = vld1q_u8(BIT_WEIGHTS);
+    size_t k = 0, i = 0;
+    for (; len - i >= 64; i += 64) {
+        uint8x16_t r[4];
+        for (int h = 0; h < 4; h++)
+            r[h] = vceqq_u8(vld1q_u8(buf + i + 16 * h), c);
+        uint64_t m = mask64(r, w);
+        while (m) {
+            out[k++] = base + i + (unsigned)__builtin_ctzll(m);
+            m &= m - 1;
+        }
+    }
+    return k + miair_byte_positions_swar(buf + i, len - i, byte, base + i, out + k);
+}
+
+static size_t ascii_prefix_len_neon(const uint8_t *buf, size_t len)
+{
+    size_t i = 0;
+    for (; len - i >= 64; i += 64) {
+        uint8x16_t x[4];
+        for (int h = 0; h < 4; h++)
+            x[h] = vld1q_u8(buf + i + 16 * h);
+        uint8x16_t any = vorrq_u8(vorrq_u8(x[0], x[1]), vorrq_u8(x[2], x[3]));
+        if (vmaxvq_u8(any) >= 0x80)
+            return i + miair_ascii_prefix_len_swar(buf + i, 64);
+    }
+    return i + miair_ascii_prefix_len_swar(buf + i, len - i);
+}
+
+const struct miair_kernels miair_kernels_neon = {
+    .isa = "neon",
+    .classify = classify_neon,
+    .byte_histogram = byte_histogram_neon,
+    .utf8_histogram = utf8_histogram_neon,
+    .count_byte = count_byte_neon,
+    .byte_positions = byte_positions_neon,
+    .ascii_prefix_len = ascii_prefix_len_neon,
+};

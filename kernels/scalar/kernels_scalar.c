@@ -1,0 +1,106 @@
+/* The scalar kernels: the reference every other ISA must match bit for bit,
+ * and the fallback on CPUs without a SIMD table. Portable C11. */
+#include <string.h>
+
+#include "../kernels.h"
+#include "../generic/classes.h"
+#include "../generic/histogram.h"
+#include "../generic/swar.h"
+#include "../generic/utf8.h"
+
+/* Packs the low bits of the 8 bytes of x (each 0 or 1) into one byte, byte i
+ * to bit i. */
+static inline uint64_t pack8(uint64_t x)
+{
+    return (x * 0x0102040810204080ull) >> 56;
+}
+
+/* Classifies one full 64-byte block: m[c] = bitmap of class c. Table lookup
+ * per byte, then a bit transpose 8 bytes at a time by multiplication. */
+static void classify_block(const uint8_t *p, uint64_t m[MIAIR_CLS_COUNT])
+{
+    memset(m, 0, sizeof(uint64_t) * MIAIR_CLS_COUNT);
+    for (int j = 0; j < 8; j++) {
+        uint64_t lo = 0, hi = 0;
+        for (int i = 0; i < 8; i++) {
+            uint16_t c = MIAIR_CLASS_TABLE[p[8 * j + i]];
+            lo |= (uint64_t)(c & 0xFF) << (8 * i);
+            hi |= (uint64_t)(c >> 8) << (8 * i);
+        }
+        for (int k = 0; k < 8; k++)
+            m[k] |= pack8((lo >> k) & MIAIR_SWAR_ONES) << (8 * j);
+        for (int k = 8; k < MIAIR_CLS_COUNT; k++)
+            m[k] |= pack8((hi >> (k - 8)) & MIAIR_SWAR_ONES) << (8 * j);
+    }
+}
+
+static void classify_scalar(const uint8_t *buf, size_t len, uint64_t *out, size_t class_stride,
+                            size_t block_stride)
+{
+    uint64_t m[MIAIR_CLS_COUNT];
+    size_t b = 0;
+    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
+        classify_block(buf + b * MIAIR_BLOCK, m);
+        miair_store_block(out + b * block_stride, class_stride, m);
+    }
+    size_t rest = len - b * MIAIR_BLOCK;
+    if (rest) {
+        uint8_t tmp[MIAIR_BLOCK] = {0};
+        memcpy(tmp, buf + b * MIAIR_BLOCK, rest);
+        classify_block(tmp, m);
+        uint64_t keep = (1ull << rest) - 1;
+        for (int c = 0; c < MIAIR_CLS_COUNT; c++)
+            m[c] &= keep;
+        miair_store_block(out + b * block_stride, class_stride, m);
+    }
+}
+
+static void byte_histogram_scalar(const uint8_t *buf, size_t len, uint64_t counts[256])
+{
+    miair_byte_histogram_4(buf, len, counts);
+}
+
+static uint64_t leads64_scalar(const uint8_t *p)
+{
+    uint64_t any = 0;
+    for (int i = 0; i < 64; i += 8)
+        any |= miair_load64(p + i);
+    if (!(any & MIAIR_SWAR_HI))
+        return 0;
+    uint64_t m = 0;
+    for (int i = 0; i < 64; i++)
+        m |= (uint64_t)(p[i] >= 0xC0 && p[i] <= 0xF7) << i;
+    return m;
+}
+
+static size_t utf8_histogram_scalar(const uint8_t *buf, size_t len, uint64_t ascii[128],
+                                    struct miair_cp_table *t)
+{
+    return miair_utf8_histogram_generic(buf, len, ascii, t, leads64_scalar);
+}
+
+static size_t count_byte_scalar(const uint8_t *buf, size_t len, uint8_t byte)
+{
+    return miair_count_byte_swar(buf, len, byte);
+}
+
+static size_t byte_positions_scalar(const uint8_t *buf, size_t len, uint8_t byte, uint64_t base,
+                                    uint64_t *out)
+{
+    return miair_byte_positions_swar(buf, len, byte, base, out);
+}
+
+static size_t ascii_prefix_len_scalar(const uint8_t *buf, size_t len)
+{
+    return miair_ascii_prefix_len_swar(buf, len);
+}
+
+const struct miair_kernels miair_kernels_scalar = {
+    .isa = "scalar",
+    .classify = classify_scalar,
+    .byte_histogram = byte_histogram_scalar,
+    .utf8_histogram = utf8_histogram_scalar,
+    .count_byte = count_byte_scalar,
+    .byte_positions = byte_positions_scalar,
+    .ascii_prefix_len = ascii_prefix_len_scalar,
+};

@@ -1,0 +1,722 @@
+/* Kernel tests: every kernel of every ISA this machine runs (NEON always,
+ * through SIMDe off aarch64) against the scalar table bit for bit, and all
+ * of them against naive one-byte-at-a-time references written here from the
+ * contract in kernels/kernels.h. Random buffers of every length 0..1024 at
+ * random alignments 0..63, random bytes and biased text (mostly ASCII prose,
+ * some UTF-8), buffers against PROT_NONE guard pages, and hand-written cases
+ * with known answers. MIAIR_TEST_SEED=n changes the random seed. */
+#define _DEFAULT_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dispatch.h"
+#include "kernels.h"
+
+#define MAXLEN 1024
+#define ARENA (MAXLEN + 4 * 64)
+
+/* ---- random ---------------------------------------------------------- */
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545F4914F6CDD1Dull;
+}
+
+static unsigned rndn(unsigned n)
+{
+    return (unsigned)(rnd() % n);
+}
+
+static void seed(uint64_t salt)
+{
+    const char *s = getenv("MIAIR_TEST_SEED");
+    rng_state = (s ? strtoull(s, NULL, 10) : 20240601u) * 0x9E3779B97F4A7C15ull + salt + 1;
+    if (!rng_state)
+        rng_state = 1;
+}
+
+static void fill_random(uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = (uint8_t)rnd();
+}
+
+static size_t put_utf8(uint8_t *p, uint32_t cp)
+{
+    if (cp < 0x80) {
+        p[0] = (uint8_t)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        p[0] = (uint8_t)(0xC0 | (cp >> 6));
+        p[1] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        p[0] = (uint8_t)(0xE0 | (cp >> 12));
+        p[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+        p[2] = (uint8_t)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    p[0] = (uint8_t)(0xF0 | (cp >> 18));
+    p[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
+    p[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
+    p[3] = (uint8_t)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* Mostly ASCII prose with Markdown punctuation, some valid UTF-8; the last
+ * sequence may be cut by the end of the buffer. */
+static void fill_text(uint8_t *p, size_t n)
+{
+    static const char *const words[] = {"the", "API", "code", "is", "was", "example", "TODO",
+                                        "v1.2.3", "Use", "data_base", "x", "function", "(see", "[link](u)",
+                                        "{a}", "`c`", "```", "#", "##", "...", "!", "?", "e-mail"};
+    static const char *const seps[] = {" ", " ", " ", " ", "  ", "\n", "\n\n", "\t", ". ", ", ",
+                                       "\r\n", "\x1c", "\v"};
+    static const uint32_t cps[] = {0xE9, 0xFC, 0x3A3, 0x3C3, 0x130, 0x85, 0xA0, 0x2003, 0x20AC,
+                                   0x4E2D, 0x6587, 0xFEFF, 0xFFFD, 0x1F600, 0x10348, 0x10FFFF, 0x7FF,
+                                   0x800, 0xFFFF, 0x10000};
+    uint8_t tmp[16];
+    size_t i = 0;
+    while (i < n) {
+        size_t k;
+        unsigned r = rndn(100);
+        if (r < 60) {
+            const char *w = words[rndn(sizeof words / sizeof *words)];
+            k = strlen(w);
+            memcpy(tmp, w, k);
+        } else if (r < 85) {
+            const char *s = seps[rndn(sizeof seps / sizeof *seps)];
+            k = strlen(s);
+            memcpy(tmp, s, k);
+        } else if (r < 95) {
+            k = put_utf8(tmp, cps[rndn(sizeof cps / sizeof *cps)]);
+        } else {
+            uint32_t cp = 0x80 + rndn(0x10FFFF - 0x80);
+            if (cp >= 0xD800 && cp < 0xE000)
+                cp = 0xE000;
+            k = put_utf8(tmp, cp);
+        }
+        if (k > n - i)
+            k = n - i;
+        memcpy(p + i, tmp, k);
+        i += k;
+    }
+}
+
+/* ---- naive references (one byte at a time, from the contract) -------- */
+
+static int naive_in_class(int c, uint8_t b)
+{
+    switch (c) {
+    case MIAIR_CLS_SPACE:
+        return b == ' ' || b == '\t' || b == '\n' || b == '\v' || b == '\f' || b == '\r' ||
+               (b >= 0x1C && b <= 0x1F);
+    case MIAIR_CLS_WORD:
+        return (b >= '0' && b <= '9') || (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || b == '_';
+    case MIAIR_CLS_TERM:
+        return b == '.' || b == '!' || b == '?';
+    case MIAIR_CLS_NEWLINE:
+        return b == '\n';
+    case MIAIR_CLS_HASH:
+        return b == '#';
+    case MIAIR_CLS_BACKTICK:
+        return b == '`';
+    case MIAIR_CLS_LBRACKET:
+        return b == '[';
+    case MIAIR_CLS_RBRACKET:
+        return b == ']';
+    case MIAIR_CLS_LPAREN:
+        return b == '(';
+    case MIAIR_CLS_RPAREN:
+        return b == ')';
+    case MIAIR_CLS_LBRACE:
+        return b == '{';
+    case MIAIR_CLS_RBRACE:
+        return b == '}';
+    case MIAIR_CLS_NONASCII:
+        return b >= 0x80;
+    case MIAIR_CLS_CONT:
+        return (b & 0xC0) == 0x80;
+    case MIAIR_CLS_UPPER:
+        return b >= 'A' && b <= 'Z';
+    }
+    return -1;
+}
+
+static void naive_classify(const uint8_t *p, size_t n, uint64_t *out, size_t cs, size_t bs)
+{
+    for (size_t b = 0; b < MIAIR_BLOCKS(n); b++)
+        for (int c = 0; c < MIAIR_CLS_COUNT; c++)
+            out[c * cs + b * bs] = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < MIAIR_CLS_COUNT; c++)
+            if (naive_in_class(c, p[i]))
+                out[c * cs + (i / 64) * bs] |= 1ull << (i % 64);
+}
+
+static unsigned naive_seqlen(uint8_t b)
+{
+    return b < 0x80 ? 1 : b < 0xC0 ? 0 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : b < 0xF8 ? 4 : 0;
+}
+
+/* Code-point counts of the contract: returns consumed (with an unbounded
+ * table), ascii[] and multi[cp] (cp < 2^21) added to. */
+static uint32_t *naive_multi; /* 2^21 counters */
+
+static size_t naive_utf8(const uint8_t *p, size_t n, uint64_t ascii[128])
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned k = naive_seqlen(p[i]);
+        if (k == 1) {
+            ascii[p[i]]++;
+        } else if (k > 1) {
+            if (n - i < k)
+                return i;
+            uint32_t cp = p[i] & (0x7F >> k);
+            for (unsigned j = 1; j < k; j++)
+                cp = cp << 6 | (p[i + j] & 0x3F);
+            if (cp < 0x80)
+                cp = 0xFFFD;
+            naive_multi[cp]++;
+        }
+    }
+    return n;
+}
+
+/* ---- the table under test --------------------------------------------- */
+
+static const struct miair_kernels *isa_of(void **state)
+{
+    return (const struct miair_kernels *)*state;
+}
+
+static uint8_t *arena(void)
+{
+    static uint8_t *a;
+    if (!a) {
+        if (posix_memalign((void **)&a, 64, ARENA) != 0)
+            abort();
+    }
+    return a;
+}
+
+/* Runs fn(buffer, len) for every len 0..MAXLEN, for random bytes and text,
+ * each at a random alignment 0..63. */
+static void for_each_case(uint64_t salt, void (*fn)(const struct miair_kernels *, const uint8_t *, size_t),
+                          const struct miair_kernels *k)
+{
+    seed(salt);
+    for (int kind = 0; kind < 2; kind++)
+        for (size_t len = 0; len <= MAXLEN; len++) {
+            uint8_t *p = arena() + rndn(64);
+            if (kind == 0)
+                fill_random(p, len);
+            else
+                fill_text(p, len);
+            fn(k, p, len);
+        }
+    /* a few longer ones: inner-loop limits of count_byte, flushes */
+    static const size_t big[] = {8127, 8128, 8129, 16257, 40000, 65536 + 3, 200001};
+    uint8_t *b = malloc(200001 + 64);
+    assert_non_null(b);
+    for (size_t i = 0; i < sizeof big / sizeof *big; i++) {
+        uint8_t *p = b + rndn(64);
+        if (i % 2)
+            fill_text(p, big[i]);
+        else
+            fill_random(p, big[i]);
+        if (i == 3)
+            memset(p, '\n', big[i]); /* one value everywhere */
+        fn(k, p, big[i]);
+    }
+    free(b);
+}
+
+/* ---- classify ----------------------------------------------------------- */
+
+#define SENTINEL 0xA5A5A5A5A5A5A5A5ull
+
+static void check_classify(const struct miair_kernels *k, const uint8_t *p, size_t n)
+{
+    static uint64_t got[(MIAIR_CLS_COUNT + 1) * 4000], want[(MIAIR_CLS_COUNT + 1) * 4000];
+    size_t nb = MIAIR_BLOCKS(n);
+    /* struct of arrays with gaps between classes */
+    size_t cs = nb + 3, total = cs * MIAIR_CLS_COUNT + 8;
+    assert_true(total <= sizeof got / sizeof *got);
+    for (size_t i = 0; i < total; i++)
+        got[i] = want[i] = SENTINEL;
+    k->classify(p, n, got, cs, 1);
+    naive_classify(p, n, want, cs, 1);
+    assert_memory_equal(got, want, total * sizeof *got);
+    /* array of structs, 16 words per block */
+    total = nb * 16 + 8;
+    for (size_t i = 0; i < total; i++)
+        got[i] = want[i] = SENTINEL;
+    k->classify(p, n, got, 1, 16);
+    naive_classify(p, n, want, 1, 16);
+    assert_memory_equal(got, want, total * sizeof *got);
+    if (k != &miair_kernels_scalar) {
+        for (size_t i = 0; i < total; i++)
+            want[i] = SENTINEL;
+        miair_kernels_scalar.classify(p, n, want, 1, 16);
+        assert_memory_equal(got, want, total * sizeof *got);
+    }
+}
+
+static void test_classify(void **state)
+{
+    for_each_case(1, check_classify, isa_of(state));
+}
+
+/* ---- byte histogram ----------------------------------------------------- */
+
+static void check_byte_histogram(const struct miair_kernels *k, const uint8_t *p, size_t n)
+{
+    uint64_t got[256], want[256], ref[256];
+    for (int b = 0; b < 256; b++)
+        got[b] = want[b] = ref[b] = rnd() >> 20; /* accumulates */
+    k->byte_histogram(p, n, got);
+    miair_kernels_scalar.byte_histogram(p, n, ref);
+    for (size_t i = 0; i < n; i++)
+        want[p[i]]++;
+    assert_memory_equal(got, want, sizeof got);
+    assert_memory_equal(ref, want, sizeof got);
+}
+
+static void test_byte_histogram(void **state)
+{
+    for_each_case(2, check_byte_histogram, isa_of(state));
+}
+
+/* ---- code-point histogram -------------------------------------------- */
+
+struct cptab {
+    struct miair_cp_table t;
+    size_t grows;
+};
+
+static void cptab_init(struct cptab *c, size_t slots)
+{
+    c->t.keys = calloc(slots, sizeof *c->t.keys);
+    c->t.counts = calloc(slots, sizeof *c->t.counts);
+    assert_non_null(c->t.keys);
+    assert_non_null(c->t.counts);
+    c->t.mask = slots - 1;
+    c->t.used = 0;
+    c->grows = 0;
+}
+
+static void cptab_free(struct cptab *c)
+{
+    free(c->t.keys);
+    free(c->t.counts);
+}
+
+static void cptab_grow(struct cptab *c)
+{
+    struct cptab bigger;
+    cptab_init(&bigger, (c->t.mask + 1) * 2);
+    miair_cp_table_merge(&bigger.t, &c->t);
+    bigger.grows = c->grows + 1;
+    cptab_free(c);
+    *c = bigger;
+}
+
+/* The caller's loop of the contract: grow when asked, stop at a truncated
+ * tail. Records each call's return in steps[]. */
+static size_t run_utf8(const struct miair_kernels *k, const uint8_t *p, size_t n, uint64_t ascii[128],
+                       struct cptab *c, size_t *steps, size_t *nsteps)
+{
+    size_t off = 0;
+    *nsteps = 0;
+    for (;;) {
+        size_t got = k->utf8_histogram(p + off, n - off, ascii, &c->t);
+        assert_true(got <= n - off);
+        steps[(*nsteps)++] = got;
+        assert_true(*nsteps < 10000);
+        off += got;
+        if (off == n)
+            return off;
+        if (!miair_cp_table_needs_grow(&c->t)) {
+            assert_true(n - off <= 3); /* a truncated sequence */
+            return off;
+        }
+        cptab_grow(c);
+    }
+}
+
+static void check_utf8(const struct miair_kernels *k, const uint8_t *p, size_t n)
+{
+    static size_t steps_k[10000], steps_s[10000];
+    size_t nk, ns;
+    uint64_t ascii_k[128], ascii_s[128], ascii_n[128];
+    for (int b = 0; b < 128; b++)
+        ascii_k[b] = ascii_s[b] = ascii_n[b] = b;
+    struct cptab ck, cs;
+    cptab_init(&ck, MIAIR_CP_TABLE_MIN_SLOTS);
+    cptab_init(&cs, MIAIR_CP_TABLE_MIN_SLOTS);
+    size_t got = run_utf8(k, p, n, ascii_k, &ck, steps_k, &nk);
+    size_t ref = run_utf8(&miair_kernels_scalar, p, n, ascii_s, &cs, steps_s, &ns);
+    /* bit for bit against scalar: every step, the ASCII counts, the table
+     * layout */
+    assert_int_equal(got, ref);
+    assert_int_equal(nk, ns);
+    assert_memory_equal(steps_k, steps_s, nk * sizeof *steps_k);
+    assert_memory_equal(ascii_k, ascii_s, sizeof ascii_k);
+    assert_int_equal(ck.t.mask, cs.t.mask);
+    assert_int_equal(ck.t.used, cs.t.used);
+    assert_memory_equal(ck.t.keys, cs.t.keys, (ck.t.mask + 1) * sizeof *ck.t.keys);
+    assert_memory_equal(ck.t.counts, cs.t.counts, (ck.t.mask + 1) * sizeof *ck.t.counts);
+    /* against the naive definition */
+    size_t want = naive_utf8(p, n, ascii_n);
+    assert_int_equal(got, want);
+    assert_memory_equal(ascii_k, ascii_n, sizeof ascii_k);
+    size_t distinct = 0;
+    for (size_t i = 0; i <= ck.t.mask; i++) {
+        uint32_t key = ck.t.keys[i];
+        if (key) {
+            distinct++;
+            assert_true(key < (1u << 21));
+            assert_int_equal(ck.t.counts[i], naive_multi[key]);
+            naive_multi[key] = 0; /* also resets for the next case */
+        }
+    }
+    assert_true(ck.t.used == distinct);
+    /* every naive count was consumed by the loop above */
+    for (size_t i = 0; i < want; i++) {
+        unsigned s = naive_seqlen(p[i]);
+        if (s > 1 && n - i >= s) {
+            uint32_t cp = p[i] & (0x7F >> s);
+            for (unsigned j = 1; j < s; j++)
+                cp = cp << 6 | (p[i + j] & 0x3F);
+            if (cp < 0x80)
+                cp = 0xFFFD;
+            assert_int_equal(naive_multi[cp], 0);
+        }
+    }
+    cptab_free(&ck);
+    cptab_free(&cs);
+}
+
+static void test_utf8_histogram(void **state)
+{
+    for_each_case(3, check_utf8, isa_of(state));
+}
+
+/* ---- count_byte / byte_positions / ascii_prefix_len ----------------- */
+
+static uint8_t pick_byte(const uint8_t *p, size_t n)
+{
+    unsigned r = rndn(4);
+    if (r == 0 || n == 0)
+        return (uint8_t)rnd();
+    if (r == 1)
+        return '\n';
+    return p[rndn((unsigned)n)]; /* one that occurs */
+}
+
+static void check_count_positions(const struct miair_kernels *k, const uint8_t *p, size_t n)
+{
+    static uint64_t got[200001 + 4], want[200001 + 4];
+    for (int rep = 0; rep < 3; rep++) {
+        uint8_t byte = rep == 2 ? 0 : pick_byte(p, n);
+        uint64_t base = rnd() >> 8;
+        size_t cnt = 0;
+        for (size_t i = 0; i < n; i++)
+            if (p[i] == byte)
+                want[cnt++] = base + i;
+        assert_int_equal(k->count_byte(p, n, byte), cnt);
+        for (size_t i = 0; i < cnt + 4; i++)
+            got[i] = SENTINEL;
+        assert_int_equal(k->byte_positions(p, n, byte, base, got), cnt);
+        assert_memory_equal(got, want, cnt * sizeof *got);
+        for (size_t i = cnt; i < cnt + 4; i++)
+            assert_true(got[i] == SENTINEL);
+    }
+}
+
+static void test_count_positions(void **state)
+{
+    for_each_case(4, check_count_positions, isa_of(state));
+}
+
+static void check_ascii_prefix(const struct miair_kernels *k, const uint8_t *p, size_t n)
+{
+    size_t want = 0;
+    while (want < n && p[want] < 0x80)
+        want++;
+    assert_int_equal(k->ascii_prefix_len(p, n), want);
+    assert_int_equal(miair_is_ascii(k, p, n), want == n);
+}
+
+static void test_ascii_prefix(void **state)
+{
+    const struct miair_kernels *k = isa_of(state);
+    for_each_case(5, check_ascii_prefix, k);
+    /* pure ASCII of every length, a single high byte at every position */
+    uint8_t *a = arena();
+    seed(55);
+    for (size_t n = 0; n <= 300; n++) {
+        uint8_t *p = a + rndn(64);
+        for (size_t i = 0; i < n; i++)
+            p[i] = (uint8_t)(rndn(128));
+        check_ascii_prefix(k, p, n);
+        if (n) {
+            size_t pos = rndn((unsigned)n);
+            p[pos] = (uint8_t)(0x80 | rnd());
+            check_ascii_prefix(k, p, n);
+        }
+    }
+}
+
+/* ---- guard pages: no read outside [buf, buf+len) ---------------------- */
+
+static void all_kernels(const struct miair_kernels *k, const uint8_t *p, size_t n)
+{
+    check_classify(k, p, n);
+    check_byte_histogram(k, p, n);
+    check_utf8(k, p, n);
+    check_count_positions(k, p, n);
+    check_ascii_prefix(k, p, n);
+}
+
+static void test_guard_pages(void **state)
+{
+    const struct miair_kernels *k = isa_of(state);
+    long page = sysconf(_SC_PAGESIZE);
+    size_t span = (size_t)page * 4; /* guard, data (2 pages), guard */
+    uint8_t *m = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(m != MAP_FAILED);
+    assert_int_equal(mprotect(m, (size_t)page, PROT_NONE), 0);
+    assert_int_equal(mprotect(m + 3 * page, (size_t)page, PROT_NONE), 0);
+    uint8_t *lo = m + page, *hi = m + 3 * page;
+    seed(6);
+    for (size_t n = 0; n <= MAXLEN; n++) {
+        if (n % 2)
+            fill_text(hi - n, n);
+        else
+            fill_random(hi - n, n);
+        all_kernels(k, hi - n, n); /* ends at the upper guard */
+        memmove(lo, hi - n, n);
+        all_kernels(k, lo, n); /* starts at the lower guard */
+    }
+    munmap(m, span);
+}
+
+/* ---- hand-written cases ------------------------------------------------- */
+
+static uint64_t bits_of(const char *s, int c)
+{
+    uint64_t m[MIAIR_CLS_COUNT];
+    const struct miair_kernels *k = &miair_kernels_scalar;
+    k->classify((const uint8_t *)s, strlen(s), m, 1, 1);
+    return m[c];
+}
+
+static void test_known_answers(void **state)
+{
+    const struct miair_kernels *k = isa_of(state);
+    /* classify: "# Hi, (x) [y] {z} `c`?\n\t\x1cA_9\xc3\xa9!" */
+    const char *s = "# Hi, (x) [y] {z} `c`?\n\t\x1c" "A_9\xc3\xa9!";
+    size_t n = strlen(s);
+    uint64_t m[MIAIR_CLS_COUNT];
+    k->classify((const uint8_t *)s, n, m, 1, 1);
+    /*            positions: 0 '#',1 ' ',2 'H',3 'i',4 ',',5 ' ',6 '(',7 'x',8 ')',9 ' ',10 '[',
+     * 11 'y',12 ']',13 ' ',14 '{',15 'z',16 '}',17 ' ',18 '`',19 'c',20 '`',21 '?',22 '\n',
+     * 23 '\t',24 0x1c,25 'A',26 '_',27 '9',28 0xc3,29 0xa9,30 '!' */
+    assert_int_equal(n, 31);
+    assert_true(m[MIAIR_CLS_HASH] == 1ull << 0);
+    assert_true(m[MIAIR_CLS_SPACE] ==
+                ((1ull << 1) | (1ull << 5) | (1ull << 9) | (1ull << 13) | (1ull << 17) | (1ull << 22) |
+                 (1ull << 23) | (1ull << 24)));
+    assert_true(m[MIAIR_CLS_WORD] == ((1ull << 2) | (1ull << 3) | (1ull << 7) | (1ull << 11) | (1ull << 15) |
+                                      (1ull << 19) | (1ull << 25) | (1ull << 26) | (1ull << 27)));
+    assert_true(m[MIAIR_CLS_UPPER] == ((1ull << 2) | (1ull << 25)));
+    assert_true(m[MIAIR_CLS_TERM] == ((1ull << 21) | (1ull << 30)));
+    assert_true(m[MIAIR_CLS_NEWLINE] == 1ull << 22);
+    assert_true(m[MIAIR_CLS_LPAREN] == 1ull << 6 && m[MIAIR_CLS_RPAREN] == 1ull << 8);
+    assert_true(m[MIAIR_CLS_LBRACKET] == 1ull << 10 && m[MIAIR_CLS_RBRACKET] == 1ull << 12);
+    assert_true(m[MIAIR_CLS_LBRACE] == 1ull << 14 && m[MIAIR_CLS_RBRACE] == 1ull << 16);
+    assert_true(m[MIAIR_CLS_BACKTICK] == ((1ull << 18) | (1ull << 20)));
+    assert_true(m[MIAIR_CLS_NONASCII] == ((1ull << 28) | (1ull << 29)));
+    assert_true(m[MIAIR_CLS_CONT] == 1ull << 29);
+    /* every byte value, one class each against the definition */
+    uint8_t all[256];
+    for (int b = 0; b < 256; b++)
+        all[b] = (uint8_t)b;
+    uint64_t w[MIAIR_CLS_COUNT * 4];
+    k->classify(all, 256, w, 4, 1);
+    for (int c = 0; c < MIAIR_CLS_COUNT; c++)
+        for (int b = 0; b < 256; b++)
+            assert_int_equal((w[c * 4 + b / 64] >> (b % 64)) & 1, naive_in_class(c, (uint8_t)b));
+    assert_true(bits_of("\v\f\r\x1d\x1e\x1f", MIAIR_CLS_SPACE) == 0x3F);
+    assert_true(bits_of("\x1b\x08\x7f", MIAIR_CLS_SPACE) == 0);
+
+    /* byte histogram accumulates */
+    uint64_t h[256] = {0};
+    k->byte_histogram((const uint8_t *)"aab", 3, h);
+    k->byte_histogram((const uint8_t *)"b", 1, h);
+    assert_int_equal(h['a'], 2);
+    assert_int_equal(h['b'], 2);
+    assert_int_equal(h['c'], 0);
+
+    /* code points: a é € 😀 é, then a cut sequence */
+    const char *u = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\xc3\xa9z";
+    uint64_t ascii[128] = {0};
+    uint32_t keys[128] = {0};
+    uint64_t counts[128];
+    struct miair_cp_table t = {keys, counts, 127, 0};
+    assert_int_equal(k->utf8_histogram((const uint8_t *)u, strlen(u), ascii, &t), strlen(u));
+    assert_int_equal(ascii['a'], 1);
+    assert_int_equal(ascii['z'], 1);
+    assert_int_equal(t.used, 3);
+    assert_int_equal(miair_cp_table_get(&t, 0xE9), 2);
+    assert_int_equal(miair_cp_table_get(&t, 0x20AC), 1);
+    assert_int_equal(miair_cp_table_get(&t, 0x1F600), 1);
+    assert_int_equal(miair_cp_table_get(&t, 0x41), 0);
+    assert_int_equal(k->utf8_histogram((const uint8_t *)"ab\xe2\x82", 4, ascii, &t), 2);
+    assert_int_equal(ascii['a'], 2);
+    /* resuming inside a sequence skips its continuation bytes */
+    assert_int_equal(k->utf8_histogram((const uint8_t *)"\x82\xac" "b", 3, ascii, &t), 3);
+    assert_int_equal(ascii['b'], 2);
+    assert_int_equal(miair_cp_table_get(&t, 0x20AC), 1);
+
+    /* newlines */
+    const uint8_t *nl = (const uint8_t *)"a\nb\n\n";
+    uint64_t pos[3];
+    assert_int_equal(k->count_byte(nl, 5, '\n'), 3);
+    assert_int_equal(k->byte_positions(nl, 5, '\n', 100, pos), 3);
+    assert_true(pos[0] == 101 && pos[1] == 103 && pos[2] == 104);
+    uint64_t nlm[MIAIR_CLS_COUNT];
+    k->classify(nl, 5, nlm, 1, 1);
+    assert_true(miair_bits_rank(&nlm[MIAIR_CLS_NEWLINE], 4) == 2); /* line of byte 4 = 3 */
+    assert_true(miair_bits_rank(&nlm[MIAIR_CLS_NEWLINE], 5) == 3);
+    assert_true(miair_bits_count(&nlm[MIAIR_CLS_NEWLINE], 1) == 3);
+
+    /* ASCII prefix */
+    assert_int_equal(k->ascii_prefix_len((const uint8_t *)"abc\xc3\xa9", 5), 3);
+    assert_int_equal(k->ascii_prefix_len((const uint8_t *)"", 0), 0);
+}
+
+/* The nibble tables of the SIMD versions reproduce the class definition for
+ * every byte (a scalar emulation of pshufb/vqtbl1q). */
+#include "generic/classes.h"
+static void test_nibble_tables(void **state)
+{
+    (void)state;
+    for (int b = 0; b < 256; b++) {
+        uint8_t a = MIAIR_NIB_A_LO[b & 15] & MIAIR_NIB_A_HI[b >> 4];
+        uint8_t s = MIAIR_NIB_B_LO[b & 15] & MIAIR_NIB_B_HI[b >> 4];
+        assert_int_equal((a & MIAIR_NIB_A_WORD) != 0, naive_in_class(MIAIR_CLS_WORD, (uint8_t)b));
+        assert_int_equal((a & MIAIR_NIB_A_UPPER) != 0, naive_in_class(MIAIR_CLS_UPPER, (uint8_t)b));
+        assert_int_equal((a & MIAIR_NIB_A_TERM) != 0, naive_in_class(MIAIR_CLS_TERM, (uint8_t)b));
+        assert_int_equal((s & MIAIR_NIB_B_SPACE) != 0, naive_in_class(MIAIR_CLS_SPACE, (uint8_t)b));
+        for (int c = 0; c < MIAIR_CLS_COUNT; c++)
+            assert_int_equal((MIAIR_CLASS_TABLE[b] >> c) & 1, naive_in_class(c, (uint8_t)b));
+    }
+}
+
+/* ---- dispatch ------------------------------------------------------------ */
+
+static void test_dispatch(void **state)
+{
+    (void)state;
+    const char *why = NULL;
+    assert_ptr_equal(miair_kernels_for("scalar"), &miair_kernels_scalar);
+    assert_ptr_equal(miair_kernels_for("neon"), &miair_kernels_neon);
+    assert_null(miair_kernels_for("bogus"));
+    assert_null(miair_kernels_for(NULL));
+    assert_ptr_equal(miair_kernels_resolve(NULL, &why), miair_kernels_best());
+    assert_ptr_equal(miair_kernels_resolve("", &why), miair_kernels_best());
+    assert_ptr_equal(miair_kernels_resolve("auto", &why), miair_kernels_best());
+    assert_null(miair_kernels_resolve("sse9", &why));
+    assert_non_null(why);
+    assert_non_null(strstr(why, "unknown"));
+    const char *const *av = miair_kernels_available();
+    assert_string_equal(av[0], miair_kernels_best()->isa);
+    int n = 0;
+    for (; av[n]; n++) {
+        const struct miair_kernels *k = miair_kernels_for(av[n]);
+        assert_non_null(k);
+        assert_string_equal(k->isa, av[n]);
+    }
+    assert_true(n >= 2);
+#if defined(MIAIR_KERNELS_X86)
+    static const char *const x86[] = {"avx2", "avx512"};
+    for (int i = 0; i < 2; i++) {
+        int listed = 0;
+        for (int j = 0; av[j]; j++)
+            listed |= strcmp(av[j], x86[i]) == 0;
+        why = NULL;
+        const struct miair_kernels *k = miair_kernels_resolve(x86[i], &why);
+        assert_true((k != NULL) == listed);
+        if (!k)
+            assert_non_null(why);
+    }
+#endif
+    const char *f = miair_cpu_features();
+    assert_non_null(f);
+    assert_true(strlen(f) > 0);
+    /* miair_kernels_get() follows MIAIR_ISA */
+    const char *env = getenv("MIAIR_ISA");
+    const struct miair_kernels *g = miair_kernels_get();
+    assert_ptr_equal(g, miair_kernels_resolve(env, NULL));
+    if (g) {
+        assert_string_equal(miair_kernels_error(), "");
+        assert_ptr_equal(miair_kernels_get(), g);
+    } else {
+        assert_true(strlen(miair_kernels_error()) > 0);
+    }
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+int main(void)
+{
+    naive_multi = calloc((size_t)1 << 21, sizeof *naive_multi);
+    if (!naive_multi)
+        return 1;
+    static struct CMUnitTest tests[64];
+    static char names[64][64];
+    size_t nt = 0;
+    tests[nt++] = (struct CMUnitTest){"nibble_tables", test_nibble_tables, NULL, NULL, NULL};
+    tests[nt++] = (struct CMUnitTest){"dispatch", test_dispatch, NULL, NULL, NULL};
+    static const struct {
+        const char *name;
+        CMUnitTestFunction fn;
+    } per_isa[] = {
+        {"known_answers", test_known_answers}, {"classify", test_classify},
+        {"byte_histogram", test_byte_histogram}, {"utf8_histogram", test_utf8_histogram},
+        {"count_positions", test_count_positions}, {"ascii_prefix_len", test_ascii_prefix},
+        {"guard_pages", test_guard_pages},
+    };
+    const char *const *av = miair_kernels_available();
+    for (int i = 0; av[i]; i++) {
+        const struct miair_kernels *k = miair_kernels_for(av[i]);
+        for (size_t j = 0; j < sizeof per_isa / sizeof *per_isa; j++) {
+            snprintf(names[nt], sizeof names[nt], "%s/%s", per_isa[j].name, av[i]);
+            tests[nt] = (struct CMUnitTest){names[nt], per_isa[j].fn, NULL, NULL, (void *)(uintptr_t)k};
+            nt++;
+        }
+    }
+    printf("kernels: cpu = %s\n", miair_cpu_features());
+    int failed = _cmocka_run_group_tests("kernels", tests, nt, NULL, NULL);
+    free(naive_multi);
+    return failed;
+}
