@@ -50,13 +50,23 @@ static const struct {
 };
 
 int miair_engine_compile_rules(miair_engine *e, char *err, size_t errlen) {
-    for (int i = 0; i < RX_QUALITY_COUNT_; i++)
-        if (miair_pyre_compile(&e->quality_rx[i], quality_patterns[i].py, quality_patterns[i].flags, err, errlen))
-            return -1;
-    for (int i = 0; i < MIAIR_RULES; i++) {
-        if (!miair_rules[i].regex) continue;
-        unsigned fl = MIAIR_PYRE_MULTILINE | (miair_rules[i].caseless ? MIAIR_PYRE_IGNORECASE : 0);
-        if (miair_pyre_compile(&e->rule_rx[i], miair_rules[i].regex, fl, err, errlen)) return -1;
+    for (int id = 0; id < RX_COUNT; id++) {
+        const char *py;
+        unsigned fl;
+        if (id < RX_RULE0) {
+            py = quality_patterns[id].py;
+            fl = quality_patterns[id].flags;
+        } else {
+            const miair_rule *ru = &miair_rules[id - RX_RULE0];
+            if (!ru->regex) continue;
+            py = ru->regex;
+            fl = MIAIR_PYRE_MULTILINE | (ru->caseless ? MIAIR_PYRE_IGNORECASE : 0);
+        }
+        if (miair_pyre_compile(&e->rx[id], py, fl, err, errlen)) return -1;
+        miair_prefilter_analyze(&e->pf[id], py, fl);
+        if (e->pf[id].usable && !e->pf[id].run_shape)
+            for (unsigned b = 0; b < 256; b++)
+                if (miair_byteset_has(&e->pf[id].first, b)) e->first_mask[b] |= 1u << id;
     }
     return 0;
 }
@@ -90,8 +100,7 @@ miair_status miair_engine_create(const miair_config *cfg, miair_engine **out) {
 
 void miair_engine_free(miair_engine *e) {
     if (!e) return;
-    for (int i = 0; i < RX_QUALITY_COUNT_; i++) miair_pyre_release(&e->quality_rx[i]);
-    for (int i = 0; i < MIAIR_RULES; i++) miair_pyre_release(&e->rule_rx[i]);
+    for (int i = 0; i < RX_COUNT; i++) miair_pyre_release(&e->rx[i]);
     free(e);
 }
 
@@ -219,6 +228,7 @@ static miair_status analyze_into(const miair_engine *e, miair_scratch *s, const 
     r->preview_len = r->arena.len - 1 - r->preview_off;
 
     if ((st = miair_entropy_stats(s, &t, r))) return st;
+    if (!r->empty && (st = miair_scan(e, s, &t))) return st;
     long passive = 0, complex = 0;
     if (!r->empty && (st = miair_patterns(e, s, &t, r, &passive, &complex))) return st;
     if ((st = miair_quality(e, s, &t, r, passive, complex))) return st;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "miair.h"
+#include "prefilter.h"
 #include "pyre.h"
 
 /* ---- growable arrays and a string arena (offsets, so growth is safe) ---- */
@@ -38,6 +39,8 @@ typedef struct {
 void miair_cursor_init(miair_cursor *k, const miair_text *t);
 /* Moves to byte offset b (>= the current one, or restarts when smaller). */
 void miair_cursor_seek(miair_cursor *k, size_t b);
+/* Code-point offset of byte offset b, moving the cursor forward (lines not maintained). */
+size_t miair_cursor_cp(miair_cursor *k, size_t b);
 
 /* Number of str.split() tokens of cp[0..n). */
 size_t miair_ws_tokens(const uint32_t *cp, size_t n);
@@ -53,6 +56,9 @@ enum {
 };
 
 #define MIAIR_RULES 15
+/* Regex ids: the quality regexes, then one per pattern rule (custom rules have none). */
+#define RX_RULE0 RX_QUALITY_COUNT_
+#define RX_COUNT (RX_QUALITY_COUNT_ + MIAIR_RULES)
 
 typedef struct {
     const char *type, *name, *regex, *description, *action;
@@ -66,8 +72,9 @@ extern const miair_rule miair_rules[MIAIR_RULES];
 struct miair_engine {
     miair_config cfg;
     double weights[4]; /* normalized */
-    miair_pyre quality_rx[RX_QUALITY_COUNT_];
-    miair_pyre rule_rx[MIAIR_RULES]; /* .code NULL for custom rules */
+    miair_pyre rx[RX_COUNT];      /* .code NULL for custom rules */
+    miair_prefilter pf[RX_COUNT]; /* where each can start */
+    uint32_t first_mask[256];     /* byte -> regexes (bit = id) whose match may start with it (prefiltered ones) */
 };
 
 /* ---- results ---- */
@@ -112,7 +119,16 @@ typedef struct {
     miair_buf tmp;
     uint32_t *cp_counts; /* 0x110000 counters, allocated on first non-ASCII text */
     miair_buf touched;   /* non-ASCII code points seen (uint32) */
+    miair_buf matches[RX_COUNT]; /* per regex: ovectors (2*(1+captures) size_t each), in match order */
+    miair_buf newlines;  /* byte offsets of '\n' (size_t) */
 } miair_scratch;
+
+/* Runs every regex of the engine over the text (prefiltered, exact re.finditer semantics). */
+miair_status miair_scan(const miair_engine *e, miair_scratch *s, const miair_text *t);
+/* The matches of regex id: *count of them, each stride size_t (byte offsets: group 0 start/end, then groups). */
+const size_t *miair_matches(const miair_engine *e, const miair_scratch *s, int id, size_t *count, size_t *stride);
+/* 1 + number of '\n' before byte offset b. */
+size_t miair_line_of(const miair_scratch *s, size_t b);
 
 int miair_scratch_init(miair_scratch *s);
 void miair_scratch_release(miair_scratch *s);

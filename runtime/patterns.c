@@ -66,30 +66,27 @@ static miair_status fire_custom(miair_result *r, int rule, const char *text, siz
     return MIAIR_OK;
 }
 
-/* Runs one regex rule; appends a pattern when it has matches. */
-static miair_status run_regex_rule(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
-                                   int rule, long *count) {
-    miair_pyre_iter it;
+/* A regex rule: one pattern holding every match of its regex, when there is one. */
+static miair_status regex_rule(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
+                               int rule, long *count) {
+    size_t nm, stride;
+    const size_t *m = miair_matches(e, s, RX_RULE0 + rule, &nm, &stride);
     miair_cursor k;
     miair_cursor_init(&k, t);
-    miair_pyre_iter_init(&it, &e->rule_rx[rule], &s->rx, t->u8, t->nb);
-    const size_t *ov;
     size_t begin = r->nocc;
-    int rc;
-    while ((rc = miair_pyre_next(&it, &ov)) > 0) {
-        miair_cursor_seek(&k, ov[0]);
-        size_t start = k.c, line = k.nl + 1;
-        miair_cursor_seek(&k, ov[1]);
-        if (miair_result_add_occ(r, (const char *)t->u8 + ov[0], ov[1] - ov[0], start, k.c, line))
+    for (size_t i = 0; i < nm; i++, m += stride) {
+        size_t start = miair_cursor_cp(&k, m[0]);
+        size_t line = miair_line_of(s, m[0]);
+        size_t end = miair_cursor_cp(&k, m[1]);
+        if (miair_result_add_occ(r, (const char *)t->u8 + m[0], m[1] - m[0], start, end, line))
             return MIAIR_ERR_NOMEM;
     }
-    if (rc < 0) return MIAIR_ERR_REGEX;
-    *count = (long)(r->nocc - begin);
-    if (r->nocc > begin) {
+    *count = (long)nm;
+    if (nm) {
         miair_pat *p = &r->pat[r->npat++];
         p->rule = rule;
         p->occ_begin = begin;
-        p->occ_count = r->nocc - begin;
+        p->occ_count = nm;
     }
     return MIAIR_OK;
 }
@@ -97,27 +94,21 @@ static miair_status run_regex_rule(const miair_engine *e, miair_scratch *s, cons
 /* unbalanced_sections: re.split(r'^#{1,3}\s+', text, flags=re.M). */
 static miair_status unbalanced_sections(const miair_engine *e, miair_scratch *s, const miair_text *t,
                                         miair_result *r) {
-    miair_pyre_iter it;
+    size_t nm, stride;
+    const size_t *m = miair_matches(e, s, RX_SECTIONS, &nm, &stride);
+    if (nm + 1 <= 2) return MIAIR_OK;
     miair_cursor k;
     miair_cursor_init(&k, t);
-    miair_pyre_iter_init(&it, &e->quality_rx[RX_SECTIONS], &s->rx, t->u8, t->nb);
-    const size_t *ov;
-    int rc;
     s->tmp.len = 0;
     size_t piece_start = 0; /* code points */
-    size_t pieces = 1;
-    while ((rc = miair_pyre_next(&it, &ov)) > 0) {
-        miair_cursor_seek(&k, ov[0]);
-        if (pieces > 1) {
-            double len = (double)(k.c - piece_start);
+    for (size_t i = 0; i < nm; i++, m += stride) {
+        size_t a = miair_cursor_cp(&k, m[0]);
+        if (i > 0) {
+            double len = (double)(a - piece_start);
             if (miair_buf_append(&s->tmp, &len, sizeof len)) return MIAIR_ERR_NOMEM;
         }
-        miair_cursor_seek(&k, ov[1]);
-        piece_start = k.c;
-        pieces++;
+        piece_start = miair_cursor_cp(&k, m[1]);
     }
-    if (rc < 0) return MIAIR_ERR_REGEX;
-    if (pieces <= 2) return MIAIR_OK;
     double len = (double)(t->n - piece_start);
     if (miair_buf_append(&s->tmp, &len, sizeof len)) return MIAIR_ERR_NOMEM;
     const double *x = (const double *)s->tmp.p;
@@ -134,35 +125,30 @@ static miair_status unbalanced_sections(const miair_engine *e, miair_scratch *s,
 /* inconsistent_headers: titles of ^(#{1,6})\s+(.+)$ whose first character is uppercase. */
 static miair_status inconsistent_headers(const miair_engine *e, miair_scratch *s, const miair_text *t,
                                          miair_result *r) {
-    miair_pyre_iter it;
+    size_t nm, stride;
+    const size_t *m = miair_matches(e, s, RX_HEADER_TITLES, &nm, &stride);
     miair_cursor k;
     miair_cursor_init(&k, t);
-    miair_pyre_iter_init(&it, &e->quality_rx[RX_HEADER_TITLES], &s->rx, t->u8, t->nb);
-    const size_t *ov;
-    int rc;
     s->tmp.len = 0;
-    while ((rc = miair_pyre_next(&it, &ov)) > 0) {
-        miair_cursor_seek(&k, ov[4]);
-        size_t a = k.c;
-        miair_cursor_seek(&k, ov[5]);
-        size_t b = k.c;
+    for (size_t i = 0; i < nm; i++, m += stride) {
+        size_t a = miair_cursor_cp(&k, m[4]);
+        size_t b = miair_cursor_cp(&k, m[5]);
         const uint32_t *title = t->cp + a;
         size_t n = b - a;
         if (!n || !miair_uc_isupper(title[0])) continue;
         size_t words = 0, upper = 0;
         int in = 0;
-        for (size_t i = 0; i < n; i++) {
-            int sp = miair_uc_isspace(title[i]);
+        for (size_t j = 0; j < n; j++) {
+            int sp = miair_uc_isspace(title[j]);
             if (!sp && !in) {
                 words++;
-                upper += miair_uc_isupper(title[i]);
+                upper += miair_uc_isupper(title[j]);
             }
             in = !sp;
         }
         double ratio = (double)upper / (double)words;
         if (miair_buf_append(&s->tmp, &ratio, sizeof ratio)) return MIAIR_ERR_NOMEM;
     }
-    if (rc < 0) return MIAIR_ERR_REGEX;
     size_t nx = s->tmp.len / sizeof(double);
     if (nx && miair_pstdev((const double *)s->tmp.p, nx) > 0.3)
         return fire_custom(r, RULE_INCONSISTENT_HEADERS, "Inconsistent header capitalization", 0, 0, 1);
@@ -247,8 +233,7 @@ miair_status miair_patterns(const miair_engine *e, miair_scratch *s, const miair
         case RULE_NO_CONCLUSION: {
             size_t m = t->nl < 1000 ? t->nl : 1000;
             if (!any_of(t->lw + (t->nl - m), m, conclusion_words)) {
-                size_t lines = 0;
-                for (size_t i = 0; i < t->nb; i++) lines += t->u8[i] == '\n';
+                size_t lines = s->newlines.len / sizeof(size_t);
                 st = fire_custom(r, rule, "Missing conclusion or summary", t->n - 1, t->n, lines);
             }
             break;
@@ -259,7 +244,7 @@ miair_status miair_patterns(const miair_engine *e, miair_scratch *s, const miair
             break;
         case RULE_INCONSISTENT_HEADERS: st = inconsistent_headers(e, s, t, r); break;
         default:
-            st = run_regex_rule(e, s, t, r, rule, &cnt);
+            st = regex_rule(e, s, t, r, rule, &cnt);
             if (rule == RULE_PASSIVE) *passive_count = cnt;
             if (rule == RULE_COMPLEX) *complex_count = cnt;
             break;

@@ -332,6 +332,13 @@ int miair_pyre_compile(miair_pyre *re, const char *py, unsigned flags, char *err
     int ec = 0;
     PCRE2_SIZE eo = 0;
     re->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, cctx);
+    if (re->code) {
+        re->anchored = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts | PCRE2_ANCHORED, &ec, &eo, cctx);
+        if (!re->anchored) {
+            pcre2_code_free(re->code);
+            re->code = NULL;
+        }
+    }
     pcre2_compile_context_free(cctx);
     if (!re->code) {
         PCRE2_UCHAR msg[160];
@@ -341,14 +348,18 @@ int miair_pyre_compile(miair_pyre *re, const char *py, unsigned flags, char *err
         return -1;
     }
     free(pat);
-    (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter when JIT is unavailable */
+    /* both fall back to the interpreter when JIT is unavailable */
+    (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    (void)pcre2_jit_compile(re->anchored, PCRE2_JIT_COMPLETE);
     pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &re->capture_count);
     return 0;
 }
 
 void miair_pyre_release(miair_pyre *re) {
-    if (re && re->code) pcre2_code_free(re->code);
-    if (re) re->code = NULL;
+    if (!re) return;
+    if (re->code) pcre2_code_free(re->code);
+    if (re->anchored) pcre2_code_free(re->anchored);
+    re->code = re->anchored = NULL;
 }
 
 #define PYRE_MAX_GROUPS 16
@@ -411,4 +422,13 @@ long miair_pyre_count(const miair_pyre *re, miair_pyre_scratch *s, const uint8_t
     int r;
     while ((r = miair_pyre_next(&it, &ov)) > 0) n++;
     return r < 0 ? -1 : n;
+}
+
+int miair_pyre_match_at(const miair_pyre *re, miair_pyre_scratch *s, const uint8_t *subject, size_t len, size_t pos,
+                        const size_t **ov) {
+    int rc = pcre2_match(re->anchored, subject, len, pos, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+    if (rc == PCRE2_ERROR_NOMATCH) return 0;
+    if (rc < 0) return -1;
+    *ov = pcre2_get_ovector_pointer(s->md);
+    return 1;
 }

@@ -22,7 +22,8 @@
 enum { MIAIR_PYRE_IGNORECASE = 1u, MIAIR_PYRE_MULTILINE = 2u };
 
 typedef struct miair_pyre {
-    pcre2_code *code;
+    pcre2_code *code;     /* searches */
+    pcre2_code *anchored; /* the same pattern compiled PCRE2_ANCHORED (JIT does not take ANCHORED at match time) */
     uint32_t capture_count;
 } miair_pyre;
 
@@ -61,6 +62,11 @@ void miair_pyre_iter_init(miair_pyre_iter *it, const miair_pyre *re, miair_pyre_
  * offsets; unset groups are PCRE2_UNSET) on a match, 0 at the end, -1 on a
  * PCRE2 error (resource limit). */
 int miair_pyre_next(miair_pyre_iter *it, const size_t **ov);
+
+/* re.match at byte offset pos (a match must start at pos; lookbehind sees
+ * the bytes before pos). 1 with *ov set, 0 for no match, -1 on error. */
+int miair_pyre_match_at(const miair_pyre *re, miair_pyre_scratch *s, const uint8_t *subject, size_t len, size_t pos,
+                        const size_t **ov);
 
 /* Number of matches of re.findall (-1 on error). */
 long miair_pyre_count(const miair_pyre *re, miair_pyre_scratch *s, const uint8_t *subject, size_t len);

@@ -70,14 +70,13 @@ static int starts_with(const uint8_t *s, size_t n, const char *pre) {
     return n >= m && !memcmp(s, pre, m);
 }
 
-#define FOR_MATCHES(which)                                                                        \
-    for (miair_pyre_iter_init(&it, &e->quality_rx[which], &s->rx, t->u8, t->nb);                \
-         (rc = miair_pyre_next(&it, &ov)) > 0;)
+/* Loops over the matches of regex `which`: ov points at each one's offsets. */
+#define FOR_MATCHES(which) \
+    for (size_t nm_, st_, i_ = 0, *m_ = (size_t *)miair_matches(e, s, which, &nm_, &st_); \
+         i_ < nm_ && ((ov = m_ + i_ * st_), 1); i_++)
 
 static miair_status gather(const miair_engine *e, miair_scratch *s, const miair_text *t, counts *c) {
-    miair_pyre_iter it;
     const size_t *ov;
-    int rc;
     miair_cursor k;
     memset(c, 0, sizeof *c);
     const uint8_t *u = t->u8;
@@ -94,12 +93,9 @@ static miair_status gather(const miair_engine *e, miair_scratch *s, const miair_
         size_t a = ov[0], b = ov[1];
         while (a < b && u[a] == '#') a++;
         while (b > a && u[b - 1] == '#') b--;
-        miair_cursor_seek(&k, a);
-        size_t ca = k.c;
-        miair_cursor_seek(&k, b);
-        c->header_words_sum += (double)miair_ws_tokens(t->cp + ca, k.c - ca);
+        size_t ca = miair_cursor_cp(&k, a);
+        c->header_words_sum += (double)miair_ws_tokens(t->cp + ca, miair_cursor_cp(&k, b) - ca);
     }
-    if (rc < 0) return MIAIR_ERR_REGEX;
 
     FOR_MATCHES(RX_CODE_BLOCKS) {
         c->code_blocks++;
@@ -111,7 +107,6 @@ static miair_status gather(const miair_engine *e, miair_scratch *s, const miair_
         }
         c->bracket_sum += (double)((n[0] == n[1]) + (n[2] == n[3]) + (n[4] == n[5])) / 3.0;
     }
-    if (rc < 0) return MIAIR_ERR_REGEX;
 
     FOR_MATCHES(RX_LINKS) {
         c->links++;
@@ -122,7 +117,6 @@ static miair_status gather(const miair_engine *e, miair_scratch *s, const miair_
                    ends_with(url, n, ".html") || ends_with(url, n, ".pdf");
         c->link_sum += good ? 1.0 : 0.5;
     }
-    if (rc < 0) return MIAIR_ERR_REGEX;
 
     FOR_MATCHES(RX_BULLETS) {
         c->bullets++;
@@ -134,7 +128,6 @@ static miair_status gather(const miair_engine *e, miair_scratch *s, const miair_
             }
         }
     }
-    if (rc < 0) return MIAIR_ERR_REGEX;
 
     FOR_MATCHES(RX_YEARS) {
         c->years++;
@@ -142,7 +135,6 @@ static miair_status gather(const miair_engine *e, miair_scratch *s, const miair_
         for (size_t i = ov[0]; i < ov[1]; i++) y = y * 10 + (u[i] - '0');
         c->recent_years += y >= 2023;
     }
-    if (rc < 0) return MIAIR_ERR_REGEX;
 
     struct {
         int rx;
@@ -151,9 +143,9 @@ static miair_status gather(const miair_engine *e, miair_scratch *s, const miair_
                   {RX_VERSION, &c->versions}, {RX_WARN, &c->warn},              {RX_BROKEN_LINKS, &c->broken},
                   {RX_SPACES, &c->spaces}};
     for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
-        long n = miair_pyre_count(&e->quality_rx[simple[i].rx], &s->rx, t->u8, t->nb);
-        if (n < 0) return MIAIR_ERR_REGEX;
-        *simple[i].out = n;
+        size_t n, stride;
+        (void)miair_matches(e, s, simple[i].rx, &n, &stride);
+        *simple[i].out = (long)n;
     }
     return MIAIR_OK;
 }

@@ -57,6 +57,8 @@ void miair_scratch_release(miair_scratch *s) {
     miair_buf_release(&s->words);
     miair_buf_release(&s->tmp);
     miair_buf_release(&s->touched);
+    miair_buf_release(&s->newlines);
+    for (int i = 0; i < RX_COUNT; i++) miair_buf_release(&s->matches[i]);
     memset(s, 0, sizeof *s);
 }
 
@@ -113,6 +115,17 @@ void miair_cursor_seek(miair_cursor *k, size_t b) {
     k->b = b;
     k->c = c;
     k->nl = nl;
+}
+
+size_t miair_cursor_cp(miair_cursor *k, size_t b) {
+    if (k->t->ascii) return b;
+    if (b < k->b) miair_cursor_init(k, k->t);
+    const uint8_t *u = k->t->u8;
+    size_t c = k->c;
+    for (size_t i = k->b; i < b; i++) c += (u[i] & 0xC0) != 0x80;
+    k->b = b;
+    k->c = c;
+    return c;
 }
 
 size_t miair_ws_tokens(const uint32_t *cp, size_t n) {

@@ -1,0 +1,421 @@
+/* Start conditions of a Python regex, computed from its text. See prefilter.h. */
+#include "prefilter.h"
+
+#include <string.h>
+
+#include "pyre.h"
+
+enum { NA_NONE = 0, NA_SOME = 1, NA_ALL = 2 }; /* which non-ASCII characters a set holds */
+
+typedef struct {
+    miair_byteset ascii; /* ASCII members (bits 0..127) */
+    int nonascii;
+} cset;
+
+typedef struct {
+    miair_byteset first;
+    int nullable;
+    int zero_width;
+    int single;   /* matches exactly one character (before its quantifier) */
+    cset chars;   /* when single */
+    int literal;  /* single and a plain literal character */
+    unsigned qmin;
+    int qmax_inf, quantified;
+    /* a group of plain-literal alternatives: their first two characters */
+    int lit_alts;
+    unsigned char alt2[64][2];
+    int nalt;
+} atom;
+
+typedef struct {
+    const unsigned char *s;
+    size_t i;
+    int icase;
+    int bad;
+} parser;
+
+static void set_range(miair_byteset *s, unsigned lo, unsigned hi) {
+    for (unsigned b = lo; b <= hi; b++) miair_byteset_add(s, b);
+}
+static int is_alpha(unsigned c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+static int is_wordb(unsigned c) { return (c >= '0' && c <= '9') || is_alpha(c) || c == '_'; }
+
+static void cset_add_char(cset *c, unsigned ch, int icase) {
+    if (ch >= 128) {
+        c->nonascii = c->nonascii == NA_ALL ? NA_ALL : NA_SOME;
+        return;
+    }
+    miair_byteset_add(&c->ascii, ch);
+    if (icase && is_alpha(ch)) {
+        miair_byteset_add(&c->ascii, ch ^ 0x20);
+        unsigned lo = ch | 0x20;
+        if ((lo == 'i' || lo == 'k' || lo == 's') && c->nonascii == NA_NONE) c->nonascii = NA_SOME;
+    }
+}
+
+static void cset_first(const cset *c, miair_byteset *first) {
+    for (int w = 0; w < 2; w++) first->bits[w] |= c->ascii.bits[w];
+    if (c->nonascii != NA_NONE) set_range(first, 0x80, 0xFF);
+}
+
+static void cset_escape(cset *c, int e) {
+    switch (e) {
+    case 'w': set_range(&c->ascii, '0', '9'), set_range(&c->ascii, 'A', 'Z'), set_range(&c->ascii, 'a', 'z');
+        miair_byteset_add(&c->ascii, '_');
+        break;
+    case 's': set_range(&c->ascii, 9, 13), set_range(&c->ascii, 0x1C, 0x20); break;
+    case 'd': set_range(&c->ascii, '0', '9'); break;
+    case 'W':
+        for (unsigned b = 0; b < 128; b++)
+            if (!is_wordb(b)) miair_byteset_add(&c->ascii, b);
+        break;
+    case 'S':
+        set_range(&c->ascii, 0, 8), set_range(&c->ascii, 14, 0x1B), set_range(&c->ascii, 0x21, 0x7F);
+        break;
+    case 'D': set_range(&c->ascii, 0, '0' - 1), set_range(&c->ascii, '9' + 1, 0x7F); break;
+    }
+    c->nonascii = NA_SOME;
+}
+
+/* One code point of the pattern (UTF-8), or an escaped literal; -1 if not a literal escape. */
+static long literal_escape(parser *p) {
+    unsigned e = p->s[p->i];
+    switch (e) {
+    case 'n': p->i++; return '\n';
+    case 't': p->i++; return '\t';
+    case 'r': p->i++; return '\r';
+    case 'f': p->i++; return '\f';
+    case 'v': p->i++; return '\v';
+    case 'a': p->i++; return 7;
+    default: break;
+    }
+    if (e >= 0x80) {
+        p->i++;
+        while ((p->s[p->i] & 0xC0) == 0x80) p->i++;
+        return 0x80; /* some non-ASCII character */
+    }
+    if (e && !is_wordb(e)) {
+        p->i++;
+        return e;
+    }
+    return -1;
+}
+
+static unsigned next_char(parser *p) {
+    unsigned c = p->s[p->i++];
+    if (c >= 0x80) {
+        while ((p->s[p->i] & 0xC0) == 0x80) p->i++;
+        return 0x80;
+    }
+    return c;
+}
+
+static void parse_class(parser *p, cset *out) {
+    cset c;
+    memset(&c, 0, sizeof c);
+    int neg = 0, first = 1;
+    if (p->s[p->i] == '^') neg = 1, p->i++;
+    for (;;) {
+        unsigned ch = p->s[p->i];
+        if (!ch) {
+            p->bad = 1;
+            return;
+        }
+        if (ch == ']' && !first) {
+            p->i++;
+            break;
+        }
+        first = 0;
+        long lo;
+        if (ch == '\\') {
+            p->i++;
+            unsigned e = p->s[p->i];
+            if (strchr("wWsSdD", (int)e) && e) {
+                p->i++;
+                cset_escape(&c, (int)e);
+                continue;
+            }
+            lo = literal_escape(p);
+            if (lo < 0) {
+                p->bad = 1;
+                return;
+            }
+        } else {
+            lo = next_char(p);
+        }
+        long hi = lo;
+        if (p->s[p->i] == '-' && p->s[p->i + 1] && p->s[p->i + 1] != ']') {
+            p->i++;
+            if (p->s[p->i] == '\\') {
+                p->i++;
+                hi = literal_escape(p);
+                if (hi < 0) {
+                    p->bad = 1;
+                    return;
+                }
+            } else {
+                hi = next_char(p);
+            }
+        }
+        if (hi >= 0x80 || lo >= 0x80) {
+            for (long b = lo; b <= hi && b < 0x80; b++) cset_add_char(&c, (unsigned)b, p->icase);
+            c.nonascii = NA_SOME;
+        } else {
+            for (long b = lo; b <= hi; b++) cset_add_char(&c, (unsigned)b, p->icase);
+        }
+    }
+    if (neg) {
+        c.ascii.bits[0] = ~c.ascii.bits[0];
+        c.ascii.bits[1] = ~c.ascii.bits[1];
+        c.nonascii = c.nonascii == NA_NONE ? NA_ALL : c.nonascii == NA_ALL ? NA_NONE : NA_SOME;
+    }
+    *out = c;
+}
+
+static void parse_alt(parser *p, atom *group);
+
+/* Quantifier after an atom. */
+static void parse_quant(parser *p, atom *a) {
+    unsigned c = p->s[p->i];
+    a->qmin = 1;
+    a->qmax_inf = 0;
+    if (c == '*' || c == '+' || c == '?') {
+        p->i++;
+        a->quantified = 1;
+        a->qmin = c == '+';
+        a->qmax_inf = c != '?';
+    } else if (c == '{') {
+        size_t j = p->i + 1;
+        unsigned m = 0;
+        int digits = 0;
+        while (p->s[j] >= '0' && p->s[j] <= '9') m = m * 10 + (p->s[j++] - '0'), digits++;
+        int inf = 0, ok = 0;
+        if (p->s[j] == '}' && digits) ok = 1, j++;
+        else if (p->s[j] == ',') {
+            j++;
+            int d2 = 0;
+            while (p->s[j] >= '0' && p->s[j] <= '9') j++, d2++;
+            if (p->s[j] == '}') ok = 1, inf = !d2, j++;
+        }
+        if (!ok) return; /* a literal '{' follows; handled as the next atom */
+        p->i = j;
+        a->quantified = 1;
+        a->qmin = m;
+        a->qmax_inf = inf;
+    } else {
+        return;
+    }
+    if (p->s[p->i] == '?') p->i++; /* lazy */
+    if (a->qmin == 0) a->nullable = 1;
+}
+
+static void parse_atom(parser *p, atom *a) {
+    memset(a, 0, sizeof *a);
+    unsigned c = p->s[p->i];
+    if (c == '^' || c == '$') {
+        p->i++;
+        a->zero_width = a->nullable = 1;
+        return;
+    }
+    if (c == '(') {
+        p->i++;
+        int look = 0;
+        if (p->s[p->i] == '?') {
+            unsigned n = p->s[p->i + 1];
+            if (n == ':') p->i += 2;
+            else if (n == '=' || n == '!') p->i += 2, look = 1;
+            else if (n == '<' && (p->s[p->i + 2] == '=' || p->s[p->i + 2] == '!')) p->i += 3, look = 1;
+            else if (n == 'P' && p->s[p->i + 2] == '<') {
+                p->i += 3;
+                while (p->s[p->i] && p->s[p->i] != '>') p->i++;
+                if (p->s[p->i]) p->i++;
+            } else {
+                p->bad = 1;
+                return;
+            }
+        }
+        parse_alt(p, a);
+        if (p->s[p->i] != ')') {
+            p->bad = 1;
+            return;
+        }
+        p->i++;
+        if (look) {
+            memset(a, 0, sizeof *a);
+            a->zero_width = a->nullable = 1;
+            return;
+        }
+        parse_quant(p, a);
+        return;
+    }
+    a->single = 1;
+    if (c == '[') {
+        p->i++;
+        parse_class(p, &a->chars);
+    } else if (c == '.') {
+        p->i++;
+        set_range(&a->chars.ascii, 0, 0x7F);
+        a->chars.ascii.bits[0] &= ~(1ull << '\n');
+        a->chars.nonascii = NA_ALL;
+    } else if (c == '\\') {
+        p->i++;
+        unsigned e = p->s[p->i];
+        if (e == 'b' || e == 'B' || e == 'A' || e == 'Z') {
+            p->i++;
+            memset(a, 0, sizeof *a);
+            a->zero_width = a->nullable = 1;
+            a->qmin = e; /* remembers which assertion (used for a leading \b) */
+            return;
+        }
+        if (e && strchr("wWsSdD", (int)e)) {
+            p->i++;
+            cset_escape(&a->chars, (int)e);
+        } else {
+            long l = literal_escape(p);
+            if (l < 0) {
+                p->bad = 1;
+                return;
+            }
+            cset_add_char(&a->chars, (unsigned)l, p->icase);
+            a->literal = l < 0x80;
+        }
+    } else {
+        unsigned ch = next_char(p);
+        cset_add_char(&a->chars, ch, p->icase);
+        a->literal = ch < 0x80;
+    }
+    cset_first(&a->chars, &a->first);
+    parse_quant(p, a);
+}
+
+/* A sequence up to '|' or ')' or the end. */
+static void parse_seq(parser *p, atom *seq, atom *atoms, int *natoms, int max_atoms) {
+    memset(seq, 0, sizeof *seq);
+    seq->nullable = 1;
+    int n = 0;
+    while (p->s[p->i] && p->s[p->i] != '|' && p->s[p->i] != ')' && !p->bad) {
+        atom a;
+        parse_atom(p, &a);
+        if (p->bad) return;
+        if (atoms && n < max_atoms) atoms[n] = a;
+        n++;
+        if (a.zero_width) continue;
+        if (seq->nullable)
+            for (int w = 0; w < 4; w++) seq->first.bits[w] |= a.first.bits[w];
+        seq->nullable = seq->nullable && a.nullable;
+    }
+    if (natoms) *natoms = n;
+}
+
+/* Alternatives up to ')' or the end; also notes whether they are all plain literals. */
+static void parse_alt(parser *p, atom *group) {
+    memset(group, 0, sizeof *group);
+    group->lit_alts = 1;
+    int first_alt = 1;
+    for (;;) {
+        atom seq, atoms[8];
+        int n = 0;
+        size_t start = p->i;
+        parse_seq(p, &seq, atoms, &n, 8);
+        (void)start;
+        if (p->bad) return;
+        for (int w = 0; w < 4; w++) group->first.bits[w] |= seq.first.bits[w];
+        group->nullable = first_alt ? seq.nullable : (group->nullable || seq.nullable);
+        first_alt = 0;
+        /* plain literal alternative of >= 2 characters: record its first two */
+        int lit = n >= 2 && n <= 8;
+        for (int k = 0; k < n && k < 8 && lit; k++) lit = atoms[k].literal && !atoms[k].quantified;
+        if (lit && group->nalt < 64) {
+            unsigned c0 = 0, c1 = 0;
+            for (unsigned b = 0; b < 128; b++) {
+                if (miair_byteset_has(&atoms[0].chars.ascii, b) && !c0) c0 = b;
+                if (miair_byteset_has(&atoms[1].chars.ascii, b) && !c1) c1 = b;
+            }
+            group->alt2[group->nalt][0] = (unsigned char)c0;
+            group->alt2[group->nalt][1] = (unsigned char)c1;
+            group->nalt++;
+        } else {
+            group->lit_alts = 0;
+        }
+        if (p->s[p->i] != '|') break;
+        p->i++;
+    }
+}
+
+static void add_pair(miair_prefilter *pf, unsigned a, unsigned b, int icase) {
+    unsigned as[2] = {a, a}, bs[2] = {b, b};
+    if (icase && is_alpha(a)) as[1] = a ^ 0x20;
+    if (icase && is_alpha(b)) bs[1] = b ^ 0x20;
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) pf->pairs[as[i]][bs[j] >> 6] |= 1ull << (bs[j] & 63);
+}
+
+void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags) {
+    memset(pf, 0, sizeof *pf);
+    parser p = {(const unsigned char *)py, 0, (flags & MIAIR_PYRE_IGNORECASE) != 0, 0};
+    atom top, atoms[16];
+    int n = 0;
+    parse_seq(&p, &top, atoms, &n, 16);
+    int single_seq = !p.bad && !p.s[p.i];
+    if (!single_seq) {
+        /* top-level alternation or something unparsed: first set only, if parsable */
+        p.i = 0;
+        p.bad = 0;
+        parse_alt(&p, &top);
+        if (p.bad || p.s[p.i] || top.nullable) return;
+        pf->first = top.first;
+        pf->usable = 1;
+        return;
+    }
+    if (top.nullable || n > 16) return;
+    pf->first = top.first;
+    pf->usable = 1;
+
+    /* leading zero-width assertions */
+    int k = 0;
+    int lead_b = 0;
+    for (; k < n && atoms[k].zero_width; k++) {
+        if (k == 0 && py[0] == '^') pf->line_start = 1;
+        if (atoms[k].qmin == 'b') lead_b = 1;
+    }
+    if (k == n) return;
+    (void)lead_b;
+    /* \b first, then something that starts with a word character: the previous one is not a word character */
+    if (n > 1 && atoms[0].zero_width && atoms[0].qmin == 'b') {
+        int ok = 1;
+        for (unsigned b = 0; b < 128 && ok; b++)
+            if (miair_byteset_has(&pf->first, b) && !is_wordb(b)) ok = 0;
+        pf->nonword_before = ok;
+    }
+    const atom *a1 = &atoms[k];
+    if (a1->single && a1->chars.nonascii == NA_NONE && a1->qmin >= 2) {
+        pf->head = a1->chars.ascii;
+        pf->head_min = a1->qmin;
+    }
+    /* first two characters: a group of plain literal alternatives, or two plain literals */
+    if (!a1->single && !a1->quantified && a1->lit_alts && a1->nalt > 0) {
+        pf->has_pairs = 1;
+        for (int j = 0; j < a1->nalt; j++) add_pair(pf, a1->alt2[j][0], a1->alt2[j][1], p.icase);
+    } else if (k + 1 < n && a1->single && !a1->quantified && atoms[k + 1].single && atoms[k + 1].qmin >= 1) {
+        /* one character, then a character of the second atom (case variants are in the sets already) */
+        pf->has_pairs = 1;
+        for (unsigned x = 0; x < 128; x++)
+            for (unsigned y = 0; y < 128; y++)
+                if (miair_byteset_has(&a1->chars.ascii, x) && miair_byteset_has(&atoms[k + 1].chars.ascii, y))
+                    add_pair(pf, x, y, 0);
+    }
+    /* C{m,}D */
+    if (k == 0 && n == 2 && a1->single && a1->qmin >= 1 && a1->qmax_inf && a1->chars.nonascii != NA_SOME) {
+        const atom *a2 = &atoms[1];
+        int disjoint = a2->single && !a2->quantified && a2->chars.nonascii == NA_NONE;
+        for (int w = 0; w < 2 && disjoint; w++)
+            if (a1->chars.ascii.bits[w] & a2->chars.ascii.bits[w]) disjoint = 0;
+        if (disjoint) {
+            pf->run_shape = 1;
+            pf->run_c = a1->chars.ascii;
+            pf->run_c_nonascii = a1->chars.nonascii == NA_ALL;
+            pf->run_d = a2->chars.ascii;
+            pf->run_min = a1->qmin;
+        }
+    }
+}

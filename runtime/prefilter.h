@@ -1,0 +1,64 @@
+/* Where can a match of a Python regex start? A conservative answer computed
+ * from the pattern text, so that a scan tries the real regex (PCRE2, anchored)
+ * only at candidate positions instead of at every byte.
+ *
+ * Every condition here is necessary for a match to start at byte p of a
+ * valid UTF-8 subject; none is sufficient. Conditions on non-ASCII bytes are
+ * never used to reject (they always pass), so only ASCII facts filter. */
+#ifndef MIAIR_PREFILTER_H
+#define MIAIR_PREFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    uint64_t bits[4];
+} miair_byteset;
+
+static inline int miair_byteset_has(const miair_byteset *s, unsigned b) { return (s->bits[b >> 6] >> (b & 63)) & 1; }
+static inline void miair_byteset_add(miair_byteset *s, unsigned b) { s->bits[b >> 6] |= 1ull << (b & 63); }
+
+typedef struct {
+    int usable;              /* 0: the pattern can match empty, or is outside the analysed subset: search everywhere */
+    miair_byteset first;     /* possible first bytes of a match */
+    int line_start;          /* a match starts at offset 0 or after '\n' (leading ^ with MULTILINE) */
+    int nonword_before;      /* when byte p is ASCII and byte p-1 is ASCII, p-1 is not [0-9A-Za-z_] (leading \b before a word character) */
+    /* head run: bytes p .. p+head_min-1 all belong to head (an ASCII-only class repeated at least head_min times) */
+    miair_byteset head;
+    unsigned head_min;
+    /* pair filter: when bytes p and p+1 are ASCII, (b[p], b[p+1]) is one of these */
+    int has_pairs;
+    uint64_t pairs[128][2];
+    /* run shape C{m,}D with C and D disjoint: a match starts exactly at the start of a maximal run of C
+     * characters that holds at least m characters and is followed by a D character */
+    int run_shape;
+    miair_byteset run_c;     /* ASCII members of C (non-ASCII: run_c_nonascii) */
+    int run_c_nonascii;      /* 1: every non-ASCII character is in C; 0: none is */
+    miair_byteset run_d;     /* D, ASCII only */
+    unsigned run_min;
+} miair_prefilter;
+
+/* Analyses a Python pattern (the subset runtime/pyre.h translates). Never fails:
+ * anything outside the analysed subset yields usable = 0. */
+void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned pyre_flags);
+
+/* Whether a match may start at byte p of s[0..n) (the filters above; not run_shape). */
+static inline int miair_prefilter_may_start(const miair_prefilter *pf, const uint8_t *s, size_t n, size_t p) {
+    uint8_t b = s[p];
+    if (!miair_byteset_has(&pf->first, b)) return 0;
+    if (pf->line_start && p && s[p - 1] != '\n') return 0;
+    if (pf->nonword_before && p && b < 0x80) {
+        uint8_t a = s[p - 1];
+        if (a < 0x80 && ((a >= '0' && a <= '9') || (a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z') || a == '_'))
+            return 0;
+    }
+    for (unsigned k = 1; k < pf->head_min; k++)
+        if (p + k >= n || !miair_byteset_has(&pf->head, s[p + k])) return 0;
+    if (pf->has_pairs && b < 0x80 && p + 1 < n && s[p + 1] < 0x80) {
+        uint8_t c = s[p + 1];
+        if (!((pf->pairs[b][c >> 6] >> (c & 63)) & 1)) return 0;
+    }
+    return 1;
+}
+
+#endif
