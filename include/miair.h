@@ -153,6 +153,120 @@ miair_status miair_error_to_json(const char *document_id, size_t id_len, const c
 /* Frees memory returned by the library. */
 void miair_free(void *p);
 
+/* ==================================================================== */
+/* ---- Batch: many documents on many threads (runtime/batch.c) ---- */
+/* ==================================================================== */
+/* miair_batch_run() analyzes N documents (buffers, files the library reads,
+ * file descriptors) with T threads (OpenMP), largest documents first within a
+ * bounded window, one reused working memory per thread, and hands every
+ * document's outcome to a callback IN INPUT ORDER, one call at a time, as soon
+ * as the next-in-order outcome is ready. At most `window` outcomes are held at
+ * once, so memory stays bounded however many documents there are. The
+ * outcomes do not depend on the thread count. A failing document yields an
+ * error item; the batch continues. */
+
+/* Where a document's bytes come from. */
+typedef enum miair_doc_kind {
+    MIAIR_DOC_BUFFER = 0, /* data/len, owned by the caller */
+    MIAIR_DOC_PATH = 1,   /* path: a regular file read by a worker thread (open, fstat, read) */
+    MIAIR_DOC_FD = 2,     /* fd: read until end of file by a worker thread (not closed) */
+    MIAIR_DOC_ERROR = 3   /* already failed: error is delivered as the item's message */
+} miair_doc_kind;
+
+typedef struct miair_batch_doc {
+    miair_doc_kind kind;
+    const void *data;   /* MIAIR_DOC_BUFFER */
+    size_t len;         /* MIAIR_DOC_BUFFER */
+    const char *path;   /* MIAIR_DOC_PATH */
+    int fd;             /* MIAIR_DOC_FD */
+    const char *error;  /* MIAIR_DOC_ERROR */
+    const char *id;     /* document_id for the JSON record; NULL: path, else "" */
+    uint64_t size_hint; /* MIAIR_DOC_PATH: expected bytes for scheduling; 0 = let the library stat() it */
+} miair_batch_doc;
+
+/* Flags of miair_batch_options. */
+#define MIAIR_BATCH_JSON 1u /* serialize each record (or error record) in the worker: item.json */
+
+typedef struct miair_batch_options {
+    int threads;        /* 0 = all (omp_get_max_threads(): OMP_NUM_THREADS, else the cores) */
+    uint64_t max_bytes; /* PATH/FD documents larger than this yield MIAIR_ERR_TOO_BIG; default 1 GiB */
+    unsigned flags;     /* MIAIR_BATCH_* */
+    size_t window;      /* max outcomes started but not yet delivered; 0 = default (64 per thread, >= 128) */
+    uint64_t window_bytes; /* and max bytes of such documents (the next-in-order one is always allowed);
+                              0 = default 64 MiB */
+    /* Optional: called once, from one thread, after every document's size is
+     * known and before the first item: n documents, total bytes (sizes of
+     * files as stat() reports them). */
+    void (*on_plan)(void *user, size_t n, uint64_t total_bytes);
+} miair_batch_options;
+
+/* Fills *o with the defaults. */
+void miair_batch_options_init(miair_batch_options *o);
+
+/* One document's outcome, valid only during the callback. */
+typedef struct miair_batch_item {
+    size_t index;               /* position in the input (0, 1, 2, ... in call order) */
+    const char *id;             /* the document's id (never NULL) */
+    miair_status status;        /* MIAIR_OK, or why it failed */
+    const char *error;          /* the failure message (strerror text, "input too large: ...",
+                                   miair_status_message()); NULL when status is MIAIR_OK */
+    const miair_result *result; /* when status is MIAIR_OK */
+    const char *json;           /* with MIAIR_BATCH_JSON: the record or error record (no newline) */
+    size_t json_len;
+    uint64_t bytes;             /* bytes of the document (for MIAIR_ERR_TOO_BIG: its size, or
+                                   max_bytes + 1 when only "more than max_bytes" is known) */
+    double read_seconds;        /* time of the worker reading the file (0 for buffers) */
+    double analyze_seconds;     /* time of miair_analyze */
+    double json_seconds;        /* time of serialization (MIAIR_BATCH_JSON) */
+    int thread;                 /* the worker that analyzed it, 0..threads-1 */
+} miair_batch_item;
+
+/* Receives items in input order. Return 0 to continue, non-zero to stop the batch. */
+typedef int (*miair_batch_fn)(void *user, const miair_batch_item *item);
+
+/* Counters of one batch (also what --metrics/--stats print). Seconds of the
+ * stages are summed over threads. */
+typedef struct miair_batch_stats {
+    uint64_t documents;      /* items delivered */
+    uint64_t analyzed;       /* items with a full result (and, with MIAIR_BATCH_JSON, record) */
+    uint64_t errors;         /* items with an error */
+    uint64_t bytes;          /* bytes of the analyzed documents */
+    uint64_t patterns_ran;   /* analyzed documents whose pattern stage ran (non-empty ones) */
+    uint64_t cache_hits;     /* always 0: there is no result cache yet */
+    uint64_t cache_misses;   /* always 0: there is no result cache yet */
+    int threads;             /* worker threads used */
+    double wall_seconds;     /* miair_batch_run() start to end */
+    double stat_seconds;     /* sizing PATH documents (stat) */
+    double read_seconds;     /* reading PATH/FD documents */
+    double analyze_seconds;  /* miair_analyze */
+    double json_seconds;     /* serialization (MIAIR_BATCH_JSON) */
+    double deliver_seconds;  /* inside the callback */
+    double wait_seconds;     /* workers idle because the window was full */
+} miair_batch_stats;
+
+/* Analyzes docs[0..n) with engine e, calling fn(user, item) for each in input
+ * order. stats may be NULL. Returns MIAIR_OK when every item was delivered,
+ * MIAIR_ERR_IO when the callback stopped the batch (later items are not
+ * delivered), MIAIR_ERR_INVALID or MIAIR_ERR_NOMEM when it could not start. */
+miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs, size_t n,
+                             const miair_batch_options *opt, miair_batch_fn fn, void *user,
+                             miair_batch_stats *stats);
+
+/* The thread count miair_batch_run() uses for `threads` (0 = all) before
+ * clamping to the number of documents. */
+int miair_batch_threads(int threads);
+
+/* Output formats of miair_batch_stats_format(). */
+typedef enum miair_stats_format {
+    MIAIR_STATS_PROMETHEUS = 0, /* Prometheus text exposition format */
+    MIAIR_STATS_TABLE = 1       /* aligned "name  value" lines for people */
+} miair_stats_format;
+
+/* Renders stats (runtime/metrics.c). *out is NUL-terminated, allocated by the
+ * library (free it with miair_free()); out_len may be NULL. */
+miair_status miair_batch_stats_format(const miair_batch_stats *s, miair_stats_format f, char **out,
+                                      size_t *out_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,610 @@
+/* batch: many documents on many threads (include/miair.h, "Batch").
+ *
+ * Scheduling. Documents are started from a window [head, head + window) of
+ * input positions, where head is the next position to deliver: each worker
+ * takes the largest unstarted document of the window (ties: the earliest),
+ * as long as the bytes of the documents started but not yet delivered stay
+ * within window_bytes (the document at head is always allowed, so the batch
+ * always progresses). A finished outcome waits in a ring slot (position mod
+ * window) until every earlier one has been delivered; whichever worker finds
+ * the outcome at head ready delivers it and every ready one after it, one
+ * thread at a time, outside the lock. Memory is therefore bounded by the
+ * window, and the delivered sequence does not depend on the thread count.
+ *
+ * Each worker owns one miair_scratch and one read buffer for the whole batch:
+ * the steady state allocates nothing per document but the result itself.
+ * Sizes of PATH documents without a size_hint come from a parallel stat()
+ * pass before the first document starts. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+#include "batch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifdef MIAIR_HAVE_OPENMP
+#include <omp.h>
+#endif
+
+#include "internal.h"
+
+#define BATCH_DEFAULT_MAX_BYTES ((uint64_t)1 << 30)      /* 1 GiB */
+#define BATCH_WINDOW_PER_THREAD 64                       /* default window: 64 per thread ... */
+#define BATCH_WINDOW_MIN 128                             /* ... but at least 128 */
+#define BATCH_DEFAULT_WINDOW_BYTES ((uint64_t)64 << 20)  /* 64 MiB of documents in flight */
+#define READ_CHUNK_MIN ((size_t)1 << 16)                 /* first allocation when the size is unknown */
+#define READ_CALL_MAX ((size_t)1 << 30)                  /* largest single read() request */
+
+double miair_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+static miair_status too_big(char *err, size_t errsz, uint64_t size, int exact, uint64_t max_bytes,
+                            uint64_t *size_seen)
+{
+    snprintf(err, errsz, "input too large: %s%" PRIu64 " bytes (limit %" PRIu64 ")", exact ? "" : "more than ",
+             exact ? size : max_bytes, max_bytes);
+    *size_seen = exact ? size : max_bytes + 1;
+    return MIAIR_ERR_TOO_BIG;
+}
+
+static int grow(miair_readbuf *b, size_t want)
+{
+    if (want <= b->cap)
+        return 0;
+    unsigned char *d = realloc(b->data, want);
+    if (!d)
+        return -1;
+    b->data = d;
+    b->cap = want;
+    return 0;
+}
+
+static miair_status nomem(char *err, size_t errsz)
+{
+    snprintf(err, errsz, "%s", strerror(ENOMEM));
+    return MIAIR_ERR_NOMEM;
+}
+
+/* Reads until end of file; size_hint is the expected size (0 when unknown). */
+static miair_status read_all(int fd, uint64_t size_hint, uint64_t max_bytes, miair_readbuf *b,
+                             uint64_t *size_seen, char *err, size_t errsz)
+{
+    /* Never hold more than max_bytes + 1 bytes: one byte past the limit
+     * proves the input is too big. */
+    uint64_t limit = max_bytes < SIZE_MAX - 1 ? max_bytes + 1 : SIZE_MAX;
+    uint64_t first = size_hint ? size_hint + 1 : READ_CHUNK_MIN;
+    if (first > limit)
+        first = limit;
+    if (first == 0)
+        first = 1;
+    b->len = 0;
+    if (grow(b, (size_t)first) != 0)
+        return nomem(err, errsz);
+    for (;;) {
+        if (b->len == b->cap) {
+            if (b->cap >= limit)
+                break;
+            uint64_t want = (uint64_t)b->cap * 2;
+            if (want > limit)
+                want = limit;
+            if (grow(b, (size_t)want) != 0)
+                return nomem(err, errsz);
+        }
+        size_t room = b->cap - b->len;
+        if (room > READ_CALL_MAX)
+            room = READ_CALL_MAX;
+        ssize_t got = read(fd, b->data + b->len, room);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            snprintf(err, errsz, "%s", strerror(errno));
+            return MIAIR_ERR_IO;
+        }
+        if (got == 0)
+            break;
+        b->len += (size_t)got;
+    }
+    *size_seen = b->len;
+    if (b->len > max_bytes)
+        return too_big(err, errsz, 0, 0, max_bytes, size_seen);
+    return MIAIR_OK;
+}
+
+miair_status miair_read_path(const char *path, uint64_t max_bytes, miair_readbuf *b, uint64_t *size_seen,
+                             char *err, size_t errsz)
+{
+    int fd;
+    *size_seen = 0;
+    b->len = 0;
+    do {
+        /* O_NONBLOCK: opening a fifo must not wait for a writer. */
+        fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    } while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        snprintf(err, errsz, "%s", strerror(errno));
+        return MIAIR_ERR_IO;
+    }
+    struct stat st;
+    miair_status rc = MIAIR_ERR_IO;
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errsz, "%s", strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errsz, "%s", strerror(EISDIR));
+    } else if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errsz, "not a regular file or directory");
+    } else if ((uint64_t)st.st_size > max_bytes) {
+        rc = too_big(err, errsz, (uint64_t)st.st_size, 1, max_bytes, size_seen);
+    } else {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl >= 0)
+            (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+        rc = read_all(fd, (uint64_t)st.st_size, max_bytes, b, size_seen, err, errsz);
+    }
+    close(fd);
+    return rc;
+}
+
+miair_status miair_read_fd(int fd, uint64_t max_bytes, miair_readbuf *b, uint64_t *size_seen, char *err,
+                           size_t errsz)
+{
+    struct stat st;
+    uint64_t hint = 0;
+    *size_seen = 0;
+    b->len = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        off_t pos = lseek(fd, 0, SEEK_CUR);
+        if (pos >= 0 && pos <= st.st_size)
+            hint = (uint64_t)(st.st_size - pos);
+        if (hint > max_bytes)
+            return too_big(err, errsz, hint, 1, max_bytes, size_seen);
+    }
+    return read_all(fd, hint, max_bytes, b, size_seen, err, errsz);
+}
+
+void miair_readbuf_trim(miair_readbuf *b)
+{
+    if (b->cap > MIAIR_READBUF_KEEP_MAX)
+        miair_readbuf_free(b);
+}
+
+void miair_readbuf_free(miair_readbuf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+/* ------------------------------------------------------------------ options */
+
+void miair_batch_options_init(miair_batch_options *o)
+{
+    if (!o)
+        return;
+    memset(o, 0, sizeof *o);
+    o->max_bytes = BATCH_DEFAULT_MAX_BYTES;
+}
+
+int miair_batch_threads(int threads)
+{
+    if (threads > 0)
+        return threads;
+#ifdef MIAIR_HAVE_OPENMP
+    int t = omp_get_max_threads();
+    return t > 0 ? t : 1;
+#else
+    return 1;
+#endif
+}
+
+/* ------------------------------------------------------------------ the batch */
+
+enum { SLOT_EMPTY = 0, SLOT_RUNNING, SLOT_DONE };
+
+typedef struct {
+    int state;
+    miair_batch_item item;
+    miair_result *result;
+    char *json;
+    char err[MIAIR_BATCH_ERRMSG];
+} slot;
+
+/* Per-thread counters, padded apart so threads do not share cache lines. */
+typedef struct {
+    double stat_s, read_s, analyze_s, json_s, wait_s;
+    char pad[64];
+} thread_acc;
+
+typedef struct {
+    const miair_engine *e;
+    const miair_batch_doc *docs;
+    size_t n;
+    const miair_batch_options *opt;
+    miair_batch_fn fn;
+    void *user;
+
+    uint64_t *size;          /* scheduling size of each document */
+    unsigned char *started;  /* per document */
+    slot *ring;              /* window slots; document j uses ring[j % window] */
+    size_t window;
+    uint64_t window_bytes;
+
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t head;             /* next position to deliver */
+    size_t lo;               /* first unstarted position (>= head) */
+    size_t n_started;
+    uint64_t held_bytes;     /* sizes of documents started and not delivered */
+    int delivering;          /* a thread is in the delivery loop */
+    int stop;                /* the callback asked to stop */
+    int threads;             /* team size */
+
+    thread_acc *acc;
+    miair_batch_stats st;    /* delivery counters (touched by the deliverer only) */
+} batch;
+
+#define PICK_WAIT ((size_t)-1)
+#define PICK_NONE ((size_t)-2)
+
+/* The next document to start, PICK_WAIT when none may start now, PICK_NONE
+ * when every document has been started. Under the lock. */
+static size_t pick(batch *b)
+{
+    if (b->n_started == b->n)
+        return PICK_NONE;
+    size_t hi = b->head + b->window;
+    if (hi > b->n)
+        hi = b->n;
+    size_t best = PICK_WAIT;
+    uint64_t best_size = 0;
+    for (size_t j = b->lo; j < hi; j++) {
+        if (b->started[j])
+            continue;
+        uint64_t sz = b->size[j];
+        if (b->held_bytes + sz > b->window_bytes && b->held_bytes != 0)
+            continue;
+        if (best == PICK_WAIT || sz > best_size) {
+            best = j;
+            best_size = sz;
+        }
+    }
+    if (best == PICK_WAIT && b->head < b->n && !b->started[b->head])
+        best = b->head;
+    return best;
+}
+
+static void free_slot(slot *s)
+{
+    miair_result_free(s->result);
+    miair_free(s->json);
+    s->result = NULL;
+    s->json = NULL;
+    s->state = SLOT_EMPTY;
+}
+
+/* Delivers every ready outcome at head, in order. Called with the lock held;
+ * releases it around each callback. */
+static void deliver_ready(batch *b)
+{
+    if (b->delivering)
+        return;
+    b->delivering = 1;
+    while (!b->stop && b->head < b->n && b->ring[b->head % b->window].state == SLOT_DONE) {
+        slot *s = &b->ring[b->head % b->window];
+        pthread_mutex_unlock(&b->mu);
+
+        const miair_batch_item *it = &s->item;
+        b->st.documents++;
+        if (it->status == MIAIR_OK) {
+            b->st.analyzed++;
+            b->st.bytes += it->bytes;
+            if (!miair_result_is_empty(it->result))
+                b->st.patterns_ran++;
+        } else {
+            b->st.errors++;
+        }
+        double t0 = miair_now();
+        int rc = b->fn ? b->fn(b->user, it) : 0;
+        b->st.deliver_seconds += miair_now() - t0;
+        free_slot(s);
+
+        pthread_mutex_lock(&b->mu);
+        b->held_bytes -= b->size[b->head];
+        b->head++;
+        if (rc != 0)
+            b->stop = 1;
+        pthread_cond_broadcast(&b->cv);
+    }
+    b->delivering = 0;
+}
+
+/* Reads (when needed), analyzes and serializes document j into s. */
+static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scratch_ok, miair_readbuf *rb,
+                    thread_acc *acc, int tid)
+{
+    const miair_batch_doc *d = &b->docs[j];
+    miair_batch_item *it = &s->item;
+    memset(it, 0, sizeof *it);
+    it->index = j;
+    it->id = d->id ? d->id : (d->kind == MIAIR_DOC_PATH && d->path ? d->path : "");
+    it->thread = tid;
+    s->result = NULL;
+    s->json = NULL;
+    s->err[0] = '\0';
+
+    const void *data = NULL;
+    size_t len = 0;
+    miair_status st = MIAIR_OK;
+    uint64_t seen = 0;
+    double t0 = miair_now(), t1;
+    switch (d->kind) {
+    case MIAIR_DOC_BUFFER:
+        data = d->data;
+        len = d->len;
+        if (!data && len) {
+            st = MIAIR_ERR_INVALID;
+            snprintf(s->err, sizeof s->err, "%s", miair_status_message(st));
+        }
+        break;
+    case MIAIR_DOC_PATH:
+        if (!d->path) {
+            st = MIAIR_ERR_INVALID;
+            snprintf(s->err, sizeof s->err, "%s", miair_status_message(st));
+            break;
+        }
+        st = miair_read_path(d->path, b->opt->max_bytes, rb, &seen, s->err, sizeof s->err);
+        data = rb->data;
+        len = rb->len;
+        break;
+    case MIAIR_DOC_FD:
+        st = miair_read_fd(d->fd, b->opt->max_bytes, rb, &seen, s->err, sizeof s->err);
+        data = rb->data;
+        len = rb->len;
+        break;
+    case MIAIR_DOC_ERROR:
+        st = MIAIR_ERR_IO;
+        snprintf(s->err, sizeof s->err, "%s", d->error ? d->error : miair_status_message(st));
+        break;
+    default:
+        st = MIAIR_ERR_INVALID;
+        snprintf(s->err, sizeof s->err, "%s", miair_status_message(st));
+        break;
+    }
+    t1 = miair_now();
+    if (d->kind == MIAIR_DOC_PATH || d->kind == MIAIR_DOC_FD)
+        it->read_seconds = t1 - t0;
+    it->bytes = st == MIAIR_OK ? (uint64_t)len : seen;
+
+    if (st == MIAIR_OK) {
+        if (scratch_ok)
+            st = miair_analyze_scratch(b->e, scratch, data, len, &s->result);
+        else
+            st = MIAIR_ERR_NOMEM;
+        double t2 = miair_now();
+        it->analyze_seconds = t2 - t1;
+        t1 = t2;
+        if (st != MIAIR_OK)
+            snprintf(s->err, sizeof s->err, "%s", miair_status_message(st));
+    }
+    if (b->opt->flags & MIAIR_BATCH_JSON) {
+        size_t jl = 0;
+        if (st == MIAIR_OK) {
+            miair_status js = miair_result_to_json(s->result, it->id, strlen(it->id), &s->json, &jl);
+            if (js != MIAIR_OK) {
+                st = js;
+                snprintf(s->err, sizeof s->err, "%s", miair_status_message(js));
+                miair_result_free(s->result);
+                s->result = NULL;
+            }
+        }
+        if (st != MIAIR_OK && miair_error_to_json(it->id, strlen(it->id), s->err, &s->json, &jl) != MIAIR_OK)
+            s->json = NULL, jl = 0;
+        it->json = s->json;
+        it->json_len = jl;
+        it->json_seconds = miair_now() - t1;
+    }
+    it->status = st;
+    it->result = s->result;
+    it->error = st == MIAIR_OK ? NULL : s->err;
+    if (st == MIAIR_OK)
+        it->bytes = len;
+
+    acc->read_s += it->read_seconds;
+    acc->analyze_s += it->analyze_seconds;
+    acc->json_s += it->json_seconds;
+    miair_readbuf_trim(rb);
+}
+
+static void worker(batch *b, int tid)
+{
+    thread_acc *acc = &b->acc[tid];
+    miair_scratch scratch;
+    int scratch_ok = miair_scratch_init(&scratch) == 0;
+    miair_readbuf rb = {0};
+
+    pthread_mutex_lock(&b->mu);
+    for (;;) {
+        if (b->stop)
+            break;
+        size_t j = pick(b);
+        if (j == PICK_NONE)
+            break;
+        if (j == PICK_WAIT) {
+            double t0 = miair_now();
+            pthread_cond_wait(&b->cv, &b->mu);
+            acc->wait_s += miair_now() - t0;
+            continue;
+        }
+        b->started[j] = 1;
+        b->n_started++;
+        while (b->lo < b->n && b->started[b->lo])
+            b->lo++;
+        b->held_bytes += b->size[j];
+        slot *s = &b->ring[j % b->window];
+        s->state = SLOT_RUNNING;
+        pthread_mutex_unlock(&b->mu);
+
+        process(b, j, s, &scratch, scratch_ok, &rb, acc, tid);
+
+        pthread_mutex_lock(&b->mu);
+        s->state = SLOT_DONE;
+        deliver_ready(b);
+    }
+    pthread_mutex_unlock(&b->mu);
+
+    if (scratch_ok)
+        miair_scratch_release(&scratch);
+    miair_readbuf_free(&rb);
+}
+
+/* The scheduling size of document j (stat() for PATH documents without a hint). */
+static uint64_t doc_size(const miair_batch_doc *d)
+{
+    struct stat st;
+    switch (d->kind) {
+    case MIAIR_DOC_BUFFER:
+        return d->len;
+    case MIAIR_DOC_PATH:
+        if (d->size_hint)
+            return d->size_hint;
+        if (d->path && stat(d->path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+            return (uint64_t)st.st_size;
+        return 0;
+    case MIAIR_DOC_FD:
+        if (fstat(d->fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+            return (uint64_t)st.st_size;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+static void size_pass(batch *b, int tid)
+{
+    double t0 = miair_now();
+#ifdef MIAIR_HAVE_OPENMP
+#pragma omp for schedule(dynamic, 256)
+#endif
+    for (size_t j = 0; j < b->n; j++)
+        b->size[j] = doc_size(&b->docs[j]);
+    b->acc[tid].stat_s += miair_now() - t0;
+}
+
+static void plan(batch *b)
+{
+    if (!b->opt->on_plan)
+        return;
+    uint64_t total = 0;
+    for (size_t j = 0; j < b->n; j++)
+        total += b->size[j];
+    b->opt->on_plan(b->user, b->n, total);
+}
+
+miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs, size_t n,
+                             const miair_batch_options *opt, miair_batch_fn fn, void *user,
+                             miair_batch_stats *stats)
+{
+    double t_start = miair_now();
+    miair_batch_options defaults;
+    if (!opt) {
+        miair_batch_options_init(&defaults);
+        opt = &defaults;
+    }
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    if (!e || (!docs && n))
+        return MIAIR_ERR_INVALID;
+
+    int threads = miair_batch_threads(opt->threads);
+    if ((size_t)threads > n)
+        threads = n ? (int)n : 1;
+
+    batch b;
+    memset(&b, 0, sizeof b);
+    b.e = e;
+    b.docs = docs;
+    b.n = n;
+    b.opt = opt;
+    b.fn = fn;
+    b.user = user;
+    b.window = opt->window ? opt->window : (size_t)threads * BATCH_WINDOW_PER_THREAD;
+    if (!opt->window && b.window < BATCH_WINDOW_MIN)
+        b.window = BATCH_WINDOW_MIN;
+    if (b.window > n && n > 0)
+        b.window = n;
+    if (b.window == 0)
+        b.window = 1;
+    b.window_bytes = opt->window_bytes ? opt->window_bytes : BATCH_DEFAULT_WINDOW_BYTES;
+    b.threads = threads;
+
+    b.size = calloc(n ? n : 1, sizeof *b.size);
+    b.started = calloc(n ? n : 1, 1);
+    b.ring = calloc(b.window, sizeof *b.ring);
+    b.acc = calloc((size_t)threads, sizeof *b.acc);
+    if (!b.size || !b.started || !b.ring || !b.acc) {
+        free(b.size);
+        free(b.started);
+        free(b.ring);
+        free(b.acc);
+        return MIAIR_ERR_NOMEM;
+    }
+    pthread_mutex_init(&b.mu, NULL);
+    pthread_cond_init(&b.cv, NULL);
+
+#ifdef MIAIR_HAVE_OPENMP
+#pragma omp parallel num_threads(threads)
+    {
+        int tid = omp_get_thread_num();
+        size_pass(&b, tid);
+#pragma omp single
+        {
+            b.threads = omp_get_num_threads();
+            plan(&b);
+        }
+        worker(&b, tid);
+    }
+#else
+    size_pass(&b, 0);
+    plan(&b);
+    worker(&b, 0);
+#endif
+
+    /* Outcomes left behind by a stop. */
+    for (size_t k = 0; k < b.window; k++)
+        free_slot(&b.ring[k]);
+
+    miair_status rc = b.stop ? MIAIR_ERR_IO : MIAIR_OK;
+    if (stats) {
+        *stats = b.st;
+        stats->threads = b.threads;
+        for (int t = 0; t < threads; t++) {
+            stats->stat_seconds += b.acc[t].stat_s;
+            stats->read_seconds += b.acc[t].read_s;
+            stats->analyze_seconds += b.acc[t].analyze_s;
+            stats->json_seconds += b.acc[t].json_s;
+            stats->wait_seconds += b.acc[t].wait_s;
+        }
+        stats->wall_seconds = miair_now() - t_start;
+    }
+    pthread_cond_destroy(&b.cv);
+    pthread_mutex_destroy(&b.mu);
+    free(b.size);
+    free(b.started);
+    free(b.ring);
+    free(b.acc);
+    return rc;
+}
