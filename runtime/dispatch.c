@@ -45,7 +45,7 @@ static void detect(struct cpu *c)
 {
     unsigned a = 0, b = 0, cx = 0, d = 0;
     unsigned ecx1 = 0, edx1 = 0, ebx7 = 0, ecx7 = 0, ecx81 = 0;
-    unsigned max = __get_cpuid_max(0, NULL);
+    unsigned max = (unsigned)__get_cpuid_max(0, NULL);
     if (max >= 1 && __get_cpuid(1, &a, &b, &cx, &d)) {
         ecx1 = cx;
         edx1 = d;
@@ -54,7 +54,7 @@ static void detect(struct cpu *c)
         ebx7 = b;
         ecx7 = cx;
     }
-    if (__get_cpuid_max(0x80000000u, NULL) >= 0x80000001u && __get_cpuid(0x80000001u, &a, &b, &cx, &d))
+    if ((unsigned)__get_cpuid_max(0x80000000u, NULL) >= 0x80000001u && __get_cpuid(0x80000001u, &a, &b, &cx, &d))
         ecx81 = cx;
     uint64_t xcr0 = (ecx1 >> 27) & 1 ? xgetbv0() : 0; /* OSXSAVE */
     int os_ymm = (xcr0 & 0x6) == 0x6;                  /* SSE + AVX state */

@@ -26,11 +26,12 @@ struct nib_tables {
 
 /* Per 32 bytes: lookups of both nibble pairs, then one mask per class. The
  * nibble classes are computed as "lookup & bits == 0" and inverted once. */
-static inline void classify_block(const uint8_t *p, const struct nib_tables *nt,
+MIAIR_INLINE void classify_block(const uint8_t *p, const struct nib_tables *nt,
                                   uint64_t m[MIAIR_CLS_COUNT])
 {
     const __m256i low4 = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
     __m256i x[2], a[2], b[2];
+    MIAIR_UNROLL
     for (int h = 0; h < 2; h++) {
         x[h] = _mm256_loadu_si256((const __m256i *)(p + 32 * h));
         __m256i lo = _mm256_and_si256(x[h], low4);
@@ -44,6 +45,7 @@ static inline void classify_block(const uint8_t *p, const struct nib_tables *nt,
     m[MIAIR_CLS_TERM] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_TERM), NOT_IN(a[1], MIAIR_NIB_A_TERM));
     m[MIAIR_CLS_UPPER] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_UPPER), NOT_IN(a[1], MIAIR_NIB_A_UPPER));
 #undef NOT_IN
+    MIAIR_UNROLL
     for (int s = 0; s < MIAIR_SINGLE_COUNT; s++) {
         const __m256i c = _mm256_set1_epi8((char)MIAIR_SINGLE_BYTES[s]);
         m[MIAIR_SINGLE_FIRST + s] = mask64(_mm256_cmpeq_epi8(x[0], c), _mm256_cmpeq_epi8(x[1], c));

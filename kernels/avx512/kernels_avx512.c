@@ -26,7 +26,7 @@ static inline __m512i load_tail(const uint8_t *p, size_t n)
 }
 
 /* Bytes past the buffer load as 0, which is in no class. */
-static inline void classify_block(__m512i x, const struct nib_tables *nt, uint64_t m[MIAIR_CLS_COUNT])
+MIAIR_INLINE void classify_block(__m512i x, const struct nib_tables *nt, uint64_t m[MIAIR_CLS_COUNT])
 {
     const __m512i low4 = _mm512_set1_epi8(0x0F);
     __m512i lo = _mm512_and_si512(x, low4);
@@ -37,6 +37,7 @@ static inline void classify_block(__m512i x, const struct nib_tables *nt, uint64
     m[MIAIR_CLS_WORD] = _mm512_test_epi8_mask(a, _mm512_set1_epi8(MIAIR_NIB_A_WORD));
     m[MIAIR_CLS_TERM] = _mm512_test_epi8_mask(a, _mm512_set1_epi8((char)MIAIR_NIB_A_TERM));
     m[MIAIR_CLS_UPPER] = _mm512_test_epi8_mask(a, _mm512_set1_epi8(MIAIR_NIB_A_UPPER));
+    MIAIR_UNROLL
     for (int s = 0; s < MIAIR_SINGLE_COUNT; s++)
         m[MIAIR_SINGLE_FIRST + s] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)MIAIR_SINGLE_BYTES[s]));
     m[MIAIR_CLS_NONASCII] = _mm512_movepi8_mask(x);

@@ -69,9 +69,15 @@ static const uint8_t MIAIR_NIB_B_HI[16] = {0x01, 0x02, 0x04, 0, 0, 0, 0, 0,
 static const uint8_t MIAIR_SINGLE_BYTES[MIAIR_SINGLE_COUNT] = {'\n', '#', '`', '[', ']',
                                                                '(', ')', '{', '}'};
 
+/* Force inlining of the per-block bodies (so the block's masks stay in
+ * registers) and unrolling of their short constant loops. */
+#define MIAIR_INLINE static inline __attribute__((always_inline))
+#define MIAIR_UNROLL _Pragma("GCC unroll 16")
+
 /* Stores the 15 bitmap words m[] of one block. */
-static inline void miair_store_block(uint64_t *out, size_t class_stride, const uint64_t *m)
+MIAIR_INLINE void miair_store_block(uint64_t *out, size_t class_stride, const uint64_t *m)
 {
+    MIAIR_UNROLL
     for (int c = 0; c < MIAIR_CLS_COUNT; c++)
         out[(size_t)c * class_stride] = m[c];
 }

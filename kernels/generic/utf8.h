@@ -44,8 +44,11 @@ static inline int miair_cp_table_room(const struct miair_cp_table *t, size_t k)
 
 typedef uint64_t (*miair_leads64_fn)(const uint8_t *p);
 
-/* Flush the uint32 sub-tables at least every this many blocks. */
-#define MIAIR_UTF8_FLUSH_BLOCKS ((size_t)1 << 24)
+/* Flush the uint32 sub-tables at least every this many bytes. */
+#define MIAIR_UTF8_FLUSH_BYTES ((size_t)1 << 30)
+/* Longest ASCII run histogrammed in one go (kept small enough to be
+ * re-read from L1 right after the lead scan). */
+#define MIAIR_UTF8_RUN ((size_t)4096)
 
 static inline void miair_utf8_flush(uint32_t h[4][256], uint64_t ascii[128])
 {
@@ -54,33 +57,53 @@ static inline void miair_utf8_flush(uint32_t h[4][256], uint64_t ascii[128])
     memset(h, 0, sizeof(uint32_t) * 4 * 256);
 }
 
+/* The runs' histogram, out of line: its loop then sits at the same place
+ * (function entry alignment) in every ISA's file, which measured up to 20%
+ * faster than the inlined copy, whose placement varied. */
+static __attribute__((noinline)) void miair_utf8_hist_run(uint32_t h[4][256], const uint8_t *p, size_t n)
+{
+    miair_hist4_add(h, p, n);
+}
+
 static inline size_t miair_utf8_histogram_generic(const uint8_t *buf, size_t len, uint64_t ascii[128],
                                                   struct miair_cp_table *t, miair_leads64_fn leads64)
 {
     uint32_t h[4][256];
     memset(h, 0, sizeof h);
-    size_t i = 0, blocks = 0;
+    size_t i = 0, pending = 0;
     int full = 0;
     /* Blocks whose every sequence ends inside buf (a lead at most 3 bytes
-     * before the block end needs 3 more bytes). All bytes go to the
-     * sub-tables; only the ASCII half of them is reported. */
-    while (len - i >= MIAIR_BLOCK + 3) {
-        const uint8_t *p = buf + i;
-        uint64_t leads = leads64(p);
-        if (leads && !miair_cp_table_room(t, MIAIR_CP_BLOCK_MAX_NEW)) {
-            full = 1;
+     * before the block end needs 3 more bytes): len - i >= 64 + 3. All
+     * bytes go to the sub-tables; only their ASCII part is reported. */
+    for (;;) {
+        /* a run of blocks without lead bytes, histogrammed in one call */
+        size_t j = i;
+        uint64_t leads = 0;
+        while (len - j >= MIAIR_BLOCK + 3 && j - i < MIAIR_UTF8_RUN && (leads = leads64(buf + j)) == 0)
+            j += MIAIR_BLOCK;
+        miair_utf8_hist_run(h, buf + i, j - i);
+        pending += j - i;
+        i = j;
+        if (len - i < MIAIR_BLOCK + 3)
             break;
+        if (leads) {
+            if (!miair_cp_table_room(t, MIAIR_CP_BLOCK_MAX_NEW)) {
+                full = 1;
+                break;
+            }
+            const uint8_t *p = buf + i;
+            miair_hist4_add(h, p, MIAIR_BLOCK);
+            while (leads) {
+                const uint8_t *s = p + __builtin_ctzll(leads);
+                leads &= leads - 1;
+                miair_cp_table_add(t, miair_utf8_decode(s, miair_utf8_seqlen(*s)), 1);
+            }
+            i += MIAIR_BLOCK;
+            pending += MIAIR_BLOCK;
         }
-        miair_hist4_add(h, p, MIAIR_BLOCK);
-        while (leads) {
-            const uint8_t *s = p + __builtin_ctzll(leads);
-            leads &= leads - 1;
-            miair_cp_table_add(t, miair_utf8_decode(s, miair_utf8_seqlen(*s)), 1);
-        }
-        i += MIAIR_BLOCK;
-        if (++blocks == MIAIR_UTF8_FLUSH_BLOCKS) {
+        if (pending >= MIAIR_UTF8_FLUSH_BYTES) {
             miair_utf8_flush(h, ascii);
-            blocks = 0;
+            pending = 0;
         }
     }
     miair_utf8_flush(h, ascii);

@@ -28,10 +28,11 @@ struct nib_tables {
     uint8x16_t a_lo, a_hi, b_lo, b_hi, w;
 };
 
-static inline void classify_block(const uint8_t *p, const struct nib_tables *nt, uint64_t m[MIAIR_CLS_COUNT])
+MIAIR_INLINE void classify_block(const uint8_t *p, const struct nib_tables *nt, uint64_t m[MIAIR_CLS_COUNT])
 {
     const uint8x16_t low4 = vdupq_n_u8(0x0F);
     uint8x16_t x[4], a[4], b[4], r[4];
+    MIAIR_UNROLL
     for (int h = 0; h < 4; h++) {
         x[h] = vld1q_u8(p + 16 * h);
         uint8x16_t lo = vandq_u8(x[h], low4), hi = vshrq_n_u8(x[h], 4);
@@ -40,6 +41,7 @@ static inline void classify_block(const uint8_t *p, const struct nib_tables *nt,
     }
 #define CLASS_MASK(expr)                                                                           \
     do {                                                                                           \
+        MIAIR_UNROLL                                                                               \
         for (int h = 0; h < 4; h++)                                                                \
             r[h] = (expr);                                                                         \
     } while (0)
@@ -51,6 +53,7 @@ static inline void classify_block(const uint8_t *p, const struct nib_tables *nt,
     m[MIAIR_CLS_TERM] = mask64(r, nt->w);
     CLASS_MASK(vtstq_u8(a[h], vdupq_n_u8(MIAIR_NIB_A_UPPER)));
     m[MIAIR_CLS_UPPER] = mask64(r, nt->w);
+    MIAIR_UNROLL
     for (int s = 0; s < MIAIR_SINGLE_COUNT; s++) {
         CLASS_MASK(vceqq_u8(x[h], vdupq_n_u8(MIAIR_SINGLE_BYTES[s])));
         m[MIAIR_SINGLE_FIRST + s] = mask64(r, nt->w);

@@ -17,18 +17,21 @@ static inline uint64_t pack8(uint64_t x)
 
 /* Classifies one full 64-byte block: m[c] = bitmap of class c. Table lookup
  * per byte, then a bit transpose 8 bytes at a time by multiplication. */
-static void classify_block(const uint8_t *p, uint64_t m[MIAIR_CLS_COUNT])
+MIAIR_INLINE void classify_block(const uint8_t *p, uint64_t m[MIAIR_CLS_COUNT])
 {
     memset(m, 0, sizeof(uint64_t) * MIAIR_CLS_COUNT);
     for (int j = 0; j < 8; j++) {
         uint64_t lo = 0, hi = 0;
+        MIAIR_UNROLL
         for (int i = 0; i < 8; i++) {
             uint16_t c = MIAIR_CLASS_TABLE[p[8 * j + i]];
             lo |= (uint64_t)(c & 0xFF) << (8 * i);
             hi |= (uint64_t)(c >> 8) << (8 * i);
         }
+        MIAIR_UNROLL
         for (int k = 0; k < 8; k++)
             m[k] |= pack8((lo >> k) & MIAIR_SWAR_ONES) << (8 * j);
+        MIAIR_UNROLL
         for (int k = 8; k < MIAIR_CLS_COUNT; k++)
             m[k] |= pack8((hi >> (k - 8)) & MIAIR_SWAR_ONES) << (8 * j);
     }
@@ -60,6 +63,9 @@ static void byte_histogram_scalar(const uint8_t *buf, size_t len, uint64_t count
     miair_byte_histogram_4(buf, len, counts);
 }
 
+/* Lead bytes 0xC0-0xF7, 8 at a time: bit 7 of each byte of w & w<<1 is
+ * "top two bits set" (>= 0xC0); five top bits set is >= 0xF8. The shifts
+ * never carry a bit into bit 7 of another byte. */
 static uint64_t leads64_scalar(const uint8_t *p)
 {
     uint64_t any = 0;
@@ -68,8 +74,13 @@ static uint64_t leads64_scalar(const uint8_t *p)
     if (!(any & MIAIR_SWAR_HI))
         return 0;
     uint64_t m = 0;
-    for (int i = 0; i < 64; i++)
-        m |= (uint64_t)(p[i] >= 0xC0 && p[i] <= 0xF7) << i;
+    MIAIR_UNROLL
+    for (int j = 0; j < 8; j++) {
+        uint64_t w = miair_load64(p + 8 * j);
+        uint64_t c0 = w & (w << 1);
+        uint64_t f8 = c0 & (w << 2) & (w << 3) & (w << 4);
+        m |= pack8(((c0 & ~f8) & MIAIR_SWAR_HI) >> 7) << (8 * j);
+    }
     return m;
 }
 

@@ -1,0 +1,356 @@
+// Google Benchmark shim over the C kernels: each kernel x each ISA this
+// machine runs, bytes/s on generated ASCII prose and mixed UTF-8 text (5 KB
+// and 1 MB), plus, in the same run, the machine's limits: plain memory read,
+// XXH3 bulk hashing, a 4-sub-table byte histogram. At the end a table gives
+// each kernel's throughput as a ratio to its limit (the best ISA's limit on
+// the same input). Extra inputs: MIAIR_BENCH_FILES=path[:path...].
+//
+//   bench_kernels --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//
+// uses the median of the repetitions in the ratio table.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include "dispatch.h"
+#include "generic/histogram.h"
+#include "kernels.h"
+
+uint64_t miair_perf_memread_sse2(const uint8_t *p, size_t n);
+uint64_t miair_perf_memread_avx2(const uint8_t *p, size_t n);
+uint64_t miair_perf_memread_avx512(const uint8_t *p, size_t n);
+uint64_t miair_perf_xxh3_sse2(const uint8_t *p, size_t n);
+uint64_t miair_perf_xxh3_avx2(const uint8_t *p, size_t n);
+uint64_t miair_perf_xxh3_avx512(const uint8_t *p, size_t n);
+void miair_perf_hist4_sse2(const uint8_t *p, size_t n, uint64_t counts[256]);
+}
+
+namespace {
+
+// ---- inputs -------------------------------------------------------------
+
+struct Rng {
+    uint64_t s;
+    uint64_t next()
+    {
+        s ^= s >> 12;
+        s ^= s << 25;
+        s ^= s >> 27;
+        return s * 0x2545F4914F6CDD1Dull;
+    }
+    size_t below(size_t n) { return (size_t)(next() % n); }
+};
+
+const char *const kAsciiWords[] = {
+    "the", "of", "and", "to", "a", "in", "is", "that", "for", "it", "as", "with", "be", "on", "not",
+    "this", "are", "by", "from", "or", "an", "can", "function", "value", "returns", "module", "data",
+    "file", "example", "use", "used", "object", "method", "class", "list", "string", "type", "argument",
+    "default", "new", "if", "which", "when", "will", "all", "must", "should", "see", "also", "version",
+    "changed", "added", "deprecated", "note", "warning", "parameter", "option", "configuration", "server",
+    "client", "request", "response", "error", "exception", "raised", "called", "instance", "attribute",
+    "documentation", "implementation", "interface", "behaviour", "performance", "memory", "thread",
+    "process", "system", "library", "package", "install", "python", "API", "HTTP", "JSON", "URL", "TODO",
+    "simply", "just", "some", "many", "various", "several", "obviously", "clearly", "order", "point",
+    "time", "user", "users", "key", "keys", "index", "table", "entry", "path", "directory", "name", "names",
+};
+const char *const kUtf8Words[] = {
+    "naïve", "café", "Größe", "façade", "résumé", "São", "Ångström", "μέγεθος", "λόγος", "данные",
+    "функция", "数据", "文档", "テスト", "한국어", "😀", "→", "—", "“quoted”", "€5", "½", "ﬁle", "İstanbul",
+    "ΣΟΦΙΑ", "naïveté", "Zürich", "coöperate", "αβγ", "שלום", "مرحبا",
+};
+
+// Sentences of 4-24 words, paragraphs of 2-6 sentences, a "## Header" now
+// and then, a code fence and a link now and then. utf8_share in percent.
+std::string make_text(size_t bytes, unsigned utf8_share, uint64_t seed)
+{
+    Rng r{seed};
+    std::string s;
+    s.reserve(bytes + 256);
+    while (s.size() < bytes) {
+        if (r.below(6) == 0) {
+            s += "## ";
+            s += kAsciiWords[r.below(sizeof kAsciiWords / sizeof *kAsciiWords)];
+            s += " ";
+            s += kAsciiWords[r.below(sizeof kAsciiWords / sizeof *kAsciiWords)];
+            s += "\n\n";
+        }
+        if (r.below(10) == 0)
+            s += "```python\nx = f(a[0], {\"k\": 1})\n```\n\n";
+        size_t sentences = 2 + r.below(5);
+        for (size_t i = 0; i < sentences; i++) {
+            size_t words = 4 + r.below(21);
+            for (size_t w = 0; w < words; w++) {
+                std::string word = (r.below(100) < utf8_share)
+                                       ? kUtf8Words[r.below(sizeof kUtf8Words / sizeof *kUtf8Words)]
+                                       : kAsciiWords[r.below(sizeof kAsciiWords / sizeof *kAsciiWords)];
+                if (w == 0 && word[0] >= 'a' && word[0] <= 'z')
+                    word[0] = (char)(word[0] - 32);
+                s += word;
+                if (w + 1 < words)
+                    s += r.below(12) == 0 ? ", " : " ";
+            }
+            if (r.below(15) == 0)
+                s += " [see](https://example.org/doc.html)";
+            s += ".!?."[r.below(4)];
+            s += ' ';
+        }
+        s += "\n\n";
+    }
+    // cut at a code-point boundary
+    size_t n = bytes;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    s.resize(n);
+    return s;
+}
+
+struct Input {
+    std::string name;
+    std::vector<uint8_t> bytes;
+};
+
+std::vector<Input> &inputs()
+{
+    static std::vector<Input> in;
+    return in;
+}
+
+void make_inputs()
+{
+    const struct {
+        const char *name;
+        size_t size;
+        unsigned utf8;
+    } gen[] = {{"ascii/5K", 5 * 1024, 0},
+               {"ascii/1M", 1 << 20, 0},
+               {"utf8/5K", 5 * 1024, 25},
+               {"utf8/1M", 1 << 20, 25}};
+    for (const auto &g : gen) {
+        std::string s = make_text(g.size, g.utf8, 42 + g.utf8);
+        inputs().push_back({g.name, std::vector<uint8_t>(s.begin(), s.end())});
+    }
+    if (const char *files = std::getenv("MIAIR_BENCH_FILES")) {
+        std::stringstream ss(files);
+        std::string path;
+        while (std::getline(ss, path, ':')) {
+            std::ifstream f(path, std::ios::binary);
+            if (!f) {
+                std::fprintf(stderr, "bench_kernels: cannot read %s\n", path.c_str());
+                continue;
+            }
+            std::vector<uint8_t> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+            std::string base = path.substr(path.find_last_of('/') + 1);
+            inputs().push_back({"file:" + base + "/" + std::to_string(b.size()), std::move(b)});
+        }
+    }
+}
+
+// ---- benchmarks ---------------------------------------------------------
+
+using Body = std::function<void(const uint8_t *, size_t)>;
+
+void run(benchmark::State &st, const Input *in, const Body &body)
+{
+    const uint8_t *p = in->bytes.data();
+    size_t n = in->bytes.size();
+    for (auto _ : st) {
+        body(p, n);
+        benchmark::ClobberMemory();
+    }
+    st.SetBytesProcessed((int64_t)st.iterations() * (int64_t)n);
+}
+
+void add(const std::string &name, const Input *in, Body body)
+{
+    std::string full = name + "/" + in->name;
+    benchmark::RegisterBenchmark(full.c_str(), [in, body](benchmark::State &st) { run(st, in, body); });
+}
+
+// A code-point table big enough for the inputs (never asks to grow).
+struct CpTable {
+    std::vector<uint32_t> keys;
+    std::vector<uint64_t> counts;
+    miair_cp_table t;
+    explicit CpTable(size_t slots) : keys(slots), counts(slots) { t = {keys.data(), counts.data(), slots - 1, 0}; }
+};
+
+void register_kernels(const miair_kernels *k, const Input *in)
+{
+    std::string isa = k->isa;
+    size_t n = in->bytes.size();
+    auto bits = std::make_shared<std::vector<uint64_t>>(MIAIR_BLOCKS(n) * MIAIR_CLS_COUNT + 1);
+    add("classify/" + isa, in, [k, bits](const uint8_t *p, size_t len) {
+        k->classify(p, len, bits->data(), MIAIR_BLOCKS(len), 1);
+        benchmark::DoNotOptimize(bits->data());
+    });
+    auto aos = std::make_shared<std::vector<uint64_t>>(MIAIR_BLOCKS(n) * 16 + 1);
+    add("classify_aos/" + isa, in, [k, aos](const uint8_t *p, size_t len) {
+        k->classify(p, len, aos->data(), 1, 16);
+        benchmark::DoNotOptimize(aos->data());
+    });
+    add("byte_histogram/" + isa, in, [k](const uint8_t *p, size_t len) {
+        uint64_t h[256] = {0};
+        k->byte_histogram(p, len, h);
+        benchmark::DoNotOptimize(h);
+    });
+    auto cp = std::make_shared<CpTable>(1 << 14);
+    add("utf8_histogram/" + isa, in, [k, cp](const uint8_t *p, size_t len) {
+        uint64_t ascii[128] = {0};
+        size_t got = k->utf8_histogram(p, len, ascii, &cp->t);
+        if (got != len)
+            std::abort(); // inputs are valid UTF-8 and the table is big enough
+        benchmark::DoNotOptimize(ascii);
+    });
+    add("count_byte/" + isa, in, [k](const uint8_t *p, size_t len) {
+        benchmark::DoNotOptimize(k->count_byte(p, len, '\n'));
+    });
+    auto pos = std::make_shared<std::vector<uint64_t>>(n + 1);
+    add("byte_positions/" + isa, in, [k, pos](const uint8_t *p, size_t len) {
+        benchmark::DoNotOptimize(k->byte_positions(p, len, '\n', 0, pos->data()));
+    });
+    if (in->name.rfind("ascii", 0) == 0) // scans everything only on ASCII
+        add("ascii_prefix_len/" + isa, in, [k](const uint8_t *p, size_t len) {
+            benchmark::DoNotOptimize(k->ascii_prefix_len(p, len));
+        });
+}
+
+void register_limits(const Input *in)
+{
+    struct {
+        const char *isa;
+        uint64_t (*memread)(const uint8_t *, size_t);
+        uint64_t (*xxh3)(const uint8_t *, size_t);
+    } tabs[] = {{"sse2", miair_perf_memread_sse2, miair_perf_xxh3_sse2},
+                {"avx2", miair_perf_memread_avx2, miair_perf_xxh3_avx2},
+                {"avx512", miair_perf_memread_avx512, miair_perf_xxh3_avx512}};
+    for (const auto &t : tabs) {
+        if (std::strcmp(t.isa, "sse2") != 0 && !miair_kernels_for(t.isa))
+            continue;
+        auto mr = t.memread;
+        auto xx = t.xxh3;
+        add(std::string("limit:memread/") + t.isa, in,
+            [mr](const uint8_t *p, size_t len) { benchmark::DoNotOptimize(mr(p, len)); });
+        add(std::string("limit:xxh3/") + t.isa, in,
+            [xx](const uint8_t *p, size_t len) { benchmark::DoNotOptimize(xx(p, len)); });
+    }
+    add("limit:hist4/scalar", in, [](const uint8_t *p, size_t len) {
+        uint64_t h[256] = {0};
+        miair_perf_hist4_sse2(p, len, h);
+        benchmark::DoNotOptimize(h);
+    });
+    // Histogram variants measured for the kernels' choice (generic/histogram.h).
+    add("hist_variant:1table/scalar", in, [](const uint8_t *p, size_t len) {
+        uint64_t h[256] = {0};
+        miair_byte_histogram_1(p, len, h);
+        benchmark::DoNotOptimize(h);
+    });
+    add("hist_variant:4tables/scalar", in, [](const uint8_t *p, size_t len) {
+        uint64_t h[256] = {0};
+        miair_byte_histogram_4(p, len, h);
+        benchmark::DoNotOptimize(h);
+    });
+    add("hist_variant:4tables64/scalar", in, [](const uint8_t *p, size_t len) {
+        uint64_t h[256] = {0};
+        miair_byte_histogram_4w(p, len, h);
+        benchmark::DoNotOptimize(h);
+    });
+    add("hist_variant:8tables/scalar", in, [](const uint8_t *p, size_t len) {
+        uint64_t h[256] = {0};
+        miair_byte_histogram_8(p, len, h);
+        benchmark::DoNotOptimize(h);
+    });
+}
+
+// ---- the ratio table ------------------------------------------------------
+
+// Collects bytes/s per benchmark (the median aggregate when repeated).
+class Collect : public benchmark::ConsoleReporter {
+  public:
+    std::map<std::string, double> rate; // "kernel/isa/input/size" -> bytes/s
+    void ReportRuns(const std::vector<Run> &runs) override
+    {
+        benchmark::ConsoleReporter::ReportRuns(runs);
+        for (const auto &r : runs) {
+            if (r.error_occurred)
+                continue;
+            bool use = (r.run_type == Run::RT_Aggregate && r.aggregate_name == "median") ||
+                       (r.run_type == Run::RT_Iteration && r.repetitions <= 1);
+            auto it = r.counters.find("bytes_per_second");
+            if (use && it != r.counters.end())
+                rate[r.run_name.str()] = it->second.value;
+        }
+    }
+};
+
+void print_ratios(const Collect &c)
+{
+    // split "name/isa/input/size" into (name/isa, input/size)
+    auto split = [](const std::string &s, std::string &head, std::string &tail) {
+        size_t a = s.find('/');
+        size_t b = a == std::string::npos ? a : s.find('/', a + 1);
+        if (b == std::string::npos)
+            return false;
+        head = s.substr(0, b);
+        tail = s.substr(b + 1);
+        return true;
+    };
+    std::map<std::string, double> best_limit; // "limit:kind|input" -> best bytes/s
+    for (const auto &kv : c.rate) {
+        std::string head, tail;
+        if (kv.first.rfind("limit:", 0) != 0 || !split(kv.first, head, tail))
+            continue;
+        std::string kind = head.substr(0, head.find('/'));
+        double &b = best_limit[kind + "|" + tail];
+        b = std::max(b, kv.second);
+    }
+    auto limit_of = [](const std::string &kernel) -> std::string {
+        if (kernel.find("histogram") != std::string::npos || kernel.rfind("hist_variant", 0) == 0)
+            return "limit:hist4";
+        return "limit:memread";
+    };
+    std::printf("\n%-34s %-14s %12s %-14s %12s %7s\n", "kernel/isa", "input", "MB/s", "limit",
+                "limit MB/s", "ratio");
+    for (const auto &kv : c.rate) {
+        std::string head, tail;
+        if (!split(kv.first, head, tail))
+            continue;
+        std::string kernel = head.substr(0, head.find('/'));
+        std::string lim = kernel.rfind("limit:", 0) == 0 ? "limit:memread" : limit_of(kernel);
+        auto it = best_limit.find(lim + "|" + tail);
+        double l = it == best_limit.end() ? 0 : it->second;
+        std::printf("%-34s %-14s %12.0f %-14s %12.0f %7.3f\n", head.c_str(), tail.c_str(), kv.second / 1e6,
+                    lim.c_str() + 6, l / 1e6, l > 0 ? kv.second / l : 0.0);
+    }
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
+        return 1;
+    make_inputs();
+    std::printf("cpu: %s\nkernels: best = %s\n", miair_cpu_features(), miair_kernels_best()->isa);
+    for (const auto &in : inputs()) {
+        register_limits(&in);
+        for (const char *const *a = miair_kernels_available(); *a; a++)
+            register_kernels(miair_kernels_for(*a), &in);
+    }
+    Collect rep;
+    benchmark::RunSpecifiedBenchmarks(&rep);
+    print_ratios(rep);
+    benchmark::Shutdown();
+    return 0;
+}
