@@ -128,26 +128,6 @@ static int cmp_u32(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-static int is_terminator(uint32_t c) { return c == '.' || c == '!' || c == '?'; }
-
-/* sentences(text): pieces between runs of .!? that hold a non-space; their
- * str.split() lengths go to s->tmp as size_t (in text order). */
-miair_status miair_sentence_lengths(miair_scratch *s, const miair_text *t, size_t *count) {
-    s->tmp.len = 0;
-    size_t i = 0, n = t->n;
-    const uint32_t *cp = t->cp;
-    for (;;) {
-        size_t st = i;
-        while (i < n && !is_terminator(cp[i])) i++;
-        size_t tok = miair_ws_tokens(cp + st, i - st);
-        if (tok && miair_buf_append(&s->tmp, &tok, sizeof tok)) return MIAIR_ERR_NOMEM;
-        if (i >= n) break;
-        while (i < n && is_terminator(cp[i])) i++;
-    }
-    *count = s->tmp.len / sizeof(size_t);
-    return MIAIR_OK;
-}
-
 static double char_entropy(miair_scratch *s, const miair_text *t, size_t *distinct, miair_status *st) {
     uint64_t ascii[128] = {0};
     *st = MIAIR_OK;
@@ -214,8 +194,10 @@ miair_status miair_entropy_stats(miair_scratch *s, const miair_text *t, miair_re
         hw -= p * log2(p);
     }
 
-    size_t nsent;
-    if ((st = miair_sentence_lengths(s, t, &nsent))) return st;
+    if ((st = miair_text_stats(s, t, &s->facts))) return st;
+    size_t nsent = s->facts.sentences;
+    s->tmp.len = 0;
+    if (miair_buf_append(&s->tmp, s->sent.p, nsent * sizeof(size_t))) return MIAIR_ERR_NOMEM;
     size_t *len = (size_t *)s->tmp.p;
     qsort(len, nsent, sizeof *len, cmp_size);
     double hs = 0.0;

@@ -30,6 +30,15 @@ typedef struct {
     int ascii;          /* every code point < 128: byte offsets are code-point offsets */
 } miair_text;
 
+/* Facts of one pass over the text (miair_text_stats). */
+typedef struct {
+    size_t ws_tokens;       /* len(text.split()) */
+    size_t sentences;       /* len(sentences(text)) */
+    size_t sentence_tokens; /* sum of their str.split() lengths (the lengths themselves: scratch sent) */
+    size_t paragraphs;      /* len(paragraphs(text)) */
+    double paragraph_sum;   /* sum of the paragraph scores of SPEC §3 clarity, in text order */
+} miair_text_facts;
+
 /* Converts increasing byte offsets of t->u8 into code-point offsets and line numbers. */
 typedef struct {
     const miair_text *t;
@@ -121,6 +130,9 @@ typedef struct {
     miair_buf touched;   /* non-ASCII code points seen (uint32) */
     miair_buf matches[RX_COUNT]; /* per regex: ovectors (2*(1+captures) size_t each), in match order */
     miair_buf newlines;  /* byte offsets of '\n' (size_t) */
+    miair_buf sent;      /* sentence lengths (size_t), text order */
+    miair_buf lw8;       /* text.lower() as UTF-8 */
+    miair_text_facts facts;
 } miair_scratch;
 
 /* Runs every regex of the engine over the text (prefiltered, exact re.finditer semantics). */
@@ -154,10 +166,14 @@ miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, cons
 
 int miair_engine_compile_rules(miair_engine *e, char *err, size_t errlen);
 
+
+/* One pass: whitespace tokens, sentence lengths (into s->sent), paragraphs. */
+miair_status miair_text_stats(miair_scratch *s, const miair_text *t, miair_text_facts *f);
+/* Whether the lowered text holds an ASCII needle (memmem over s->lw8). */
+int miair_lower_contains(const miair_scratch *s, const char *needle);
+
 /* Word table built by miair_entropy_stats: count of an ASCII word. */
 uint64_t miair_word_lookup(const miair_scratch *s, const miair_text *t, const char *ascii);
-/* str.split() lengths of sentences(text), into s->tmp as size_t. */
-miair_status miair_sentence_lengths(miair_scratch *s, const miair_text *t, size_t *count);
 
 /* Python-compatible helpers */
 double miair_mean(const double *x, size_t n);

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 /* The fifteen pattern rules, their occurrences and insights (SPEC §4). */
 #include <math.h>
 #include <stdio.h>
@@ -53,6 +54,12 @@ enum {
 static int any_of(const uint32_t *hay, size_t n, const char *const *needles) {
     for (; *needles; needles++)
         if (miair_contains_ascii(hay, n, *needles)) return 1;
+    return 0;
+}
+
+static int any_lower(const miair_scratch *s, const char *const *needles) {
+    for (; *needles; needles++)
+        if (miair_lower_contains(s, *needles)) return 1;
     return 0;
 }
 
@@ -159,11 +166,7 @@ static const char *const intro_words[] = {"introduction", "overview", "getting s
 static const char *const conclusion_words[] = {"conclusion", "summary", "recap", "final thoughts", NULL};
 static const char *const technical_words[] = {"function", "method", "class", "api", "code", "implementation", NULL};
 
-static int has_fence(const miair_text *t) {
-    for (size_t i = 0; i + 3 <= t->nb; i++)
-        if (t->u8[i] == '`' && t->u8[i + 1] == '`' && t->u8[i + 2] == '`') return 1;
-    return 0;
-}
+static int has_fence(const miair_text *t) { return memmem(t->u8, t->nb, "```", 3) != NULL; }
 
 static miair_status insights(miair_result *r) {
     if (r->npat == 0)
@@ -239,7 +242,7 @@ miair_status miair_patterns(const miair_engine *e, miair_scratch *s, const miair
             break;
         }
         case RULE_MISSING_CODE_EXAMPLES:
-            if (any_of(t->lw, t->nl, technical_words) && !has_fence(t))
+            if (!has_fence(t) && any_lower(s, technical_words))
                 st = fire_custom(r, rule, "Technical documentation without code examples", 0, 0, 1);
             break;
         case RULE_INCONSISTENT_HEADERS: st = inconsistent_headers(e, s, t, r); break;

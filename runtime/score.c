@@ -13,45 +13,6 @@ static double dmax(double a, double b) { return a > b ? a : b; }
 
 static void sub(miair_result *r, int dim, double v) { r->sub[dim][r->nsub[dim]++] = v; }
 
-static int is_terminator(uint32_t c) { return c == '.' || c == '!' || c == '?'; }
-
-/* Non-blank pieces of re.split(r'[.!?]+', p). */
-static size_t nonblank_pieces(const uint32_t *p, size_t n) {
-    size_t count = 0, i = 0;
-    for (;;) {
-        int blank = 1;
-        while (i < n && !is_terminator(p[i])) {
-            if (blank && !miair_uc_isspace(p[i])) blank = 0;
-            i++;
-        }
-        count += !blank;
-        if (i >= n) break;
-        while (i < n && is_terminator(p[i])) i++;
-    }
-    return count;
-}
-
-/* Mean of the paragraph scores of SPEC §3 clarity; *npara = number of paragraphs. */
-static double paragraph_score(const miair_text *t, size_t *npara) {
-    const uint32_t *cp = t->cp;
-    size_t n = t->n, pos = 0, np = 0;
-    double sum = 0.0;
-    for (;;) {
-        size_t end = pos;
-        while (end + 1 < n && !(cp[end] == '\n' && cp[end + 1] == '\n')) end++;
-        if (end + 1 >= n) end = n; /* no separator left */
-        size_t pieces = nonblank_pieces(cp + pos, end - pos);
-        if (miair_ws_tokens(cp + pos, end - pos)) {
-            np++;
-            sum += (pieces >= 3 && pieces <= 5) ? 1.0 : (pieces >= 2 && pieces <= 7) ? 0.7 : 0.4;
-        }
-        if (end >= n) break;
-        pos = end + 2;
-    }
-    *npara = np;
-    return np ? sum / (double)np : 0.0;
-}
-
 typedef struct {
     long headers, code_blocks, links, todo, placeholder, code_lang, bullets, versions, years, recent_years,
         warn, broken, spaces, jumps;
@@ -202,7 +163,8 @@ miair_status miair_quality(const miair_engine *e, miair_scratch *s, const miair_
     }
     counts c;
     if ((st = gather(e, s, t, &c))) return st;
-    const size_t ntok = miair_ws_tokens(t->cp, t->n);
+    const miair_text_facts *tf = &s->facts;
+    const size_t ntok = tf->ws_tokens;
     const double ntok_d = (double)ntok, ntok1 = (double)(ntok ? ntok : 1);
 
     /* completeness */
@@ -213,24 +175,18 @@ miair_status miair_quality(const miair_engine *e, miair_scratch *s, const miair_
     sub(r, DIM_COMPLETENESS, dmin(ntok_d / 500.0, 1.0));
     static const char *const sections[] = {"introduction", "usage", "example", "reference"};
     int found = 0;
-    for (int i = 0; i < 4; i++) found += miair_contains_ascii(t->lw, t->nl, sections[i]);
+    for (int i = 0; i < 4; i++) found += miair_lower_contains(s, sections[i]);
     sub(r, DIM_COMPLETENESS, (double)found / 4.0);
 
     /* clarity */
-    size_t nsent;
-    if ((st = miair_sentence_lengths(s, t, &nsent))) return st;
+    const size_t nsent = tf->sentences;
     if (nsent) {
-        const size_t *len = (const size_t *)s->tmp.p;
-        size_t total = 0;
-        for (size_t i = 0; i < nsent; i++) total += len[i];
-        double mean = (double)total / (double)nsent;
+        double mean = (double)tf->sentence_tokens / (double)nsent;
         sub(r, DIM_CLARITY, dmax(0.0, 1.0 - fabs(mean - 17.5) / 20.0));
         sub(r, DIM_CLARITY, dmax(0.0, 1.0 - (double)(2 * complex) / (double)nsent));
     }
     sub(r, DIM_CLARITY, dmax(0.0, 1.0 - (double)(20 * passive) / ntok1));
-    size_t npara;
-    double pscore = paragraph_score(t, &npara);
-    if (npara) sub(r, DIM_CLARITY, pscore);
+    if (tf->paragraphs) sub(r, DIM_CLARITY, tf->paragraph_sum / (double)tf->paragraphs);
     if (c.headers) sub(r, DIM_CLARITY, dmin(c.header_words_sum / (double)c.headers / 3.0, 1.0));
 
     /* consistency */

@@ -1,4 +1,5 @@
 /* The text model of SPEC §1: decoding, re-encoding, lower(), positions. */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -58,6 +59,8 @@ void miair_scratch_release(miair_scratch *s) {
     miair_buf_release(&s->tmp);
     miair_buf_release(&s->touched);
     miair_buf_release(&s->newlines);
+    miair_buf_release(&s->sent);
+    miair_buf_release(&s->lw8);
     for (int i = 0; i < RX_COUNT; i++) miair_buf_release(&s->matches[i]);
     memset(s, 0, sizeof *s);
 }
@@ -84,6 +87,18 @@ miair_status miair_text_build(miair_scratch *s, const void *buf, size_t len, mia
     }
     if (grow((void **)&s->lw, &s->cap_lw, 2 * n + 1, sizeof *s->lw)) return MIAIR_ERR_NOMEM;
     size_t nl = miair_lower(s->cp, n, s->lw);
+    /* text.lower() as UTF-8, for substring searches */
+    s->lw8.len = 0;
+    if (miair_buf_reserve(&s->lw8, 4 * nl + 1)) return MIAIR_ERR_NOMEM;
+    if (ascii) {
+        for (size_t i = 0; i < n; i++) {
+            uint8_t c = s->u8[i];
+            s->lw8.p[i] = (char)((unsigned)c - 'A' < 26u ? c + 32 : c);
+        }
+        s->lw8.len = n;
+    } else {
+        s->lw8.len = miair_utf8_encode(s->lw, nl, (uint8_t *)s->lw8.p);
+    }
     t->cp = s->cp;
     t->n = n;
     t->u8 = s->u8;
@@ -151,4 +166,81 @@ int miair_contains_ascii(const uint32_t *hay, size_t n, const char *needle) {
         if (j == m) return 1;
     }
     return 0;
+}
+
+int miair_lower_contains(const miair_scratch *s, const char *needle) {
+    return memmem(s->lw8.p, s->lw8.len, needle, strlen(needle)) != NULL;
+}
+
+static int is_term(uint32_t c) { return c == '.' || c == '!' || c == '?'; }
+
+static double paragraph_piece_score(size_t pieces) {
+    return (pieces >= 3 && pieces <= 5) ? 1.0 : (pieces >= 2 && pieces <= 7) ? 0.7 : 0.4;
+}
+
+miair_status miair_text_stats(miair_scratch *s, const miair_text *t, miair_text_facts *f) {
+    memset(f, 0, sizeof *f);
+    s->sent.len = 0;
+    const uint32_t *cp = t->cp;
+    const size_t n = t->n;
+    int g_in = 0;                       /* inside a whitespace token of the whole text */
+    int s_in = 0, prev_term = 0;        /* sentence machine */
+    size_t s_tok = 0;
+    int p_nonblank = 0, piece_nonblank = 0, skip = 0; /* paragraph machine */
+    size_t p_pieces = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = cp[i];
+        int sp = miair_uc_isspace(c), term = is_term(c);
+        if (!sp && !g_in) f->ws_tokens++;
+        g_in = !sp;
+        if (term) {
+            if (!prev_term) {
+                if (s_tok) {
+                    if (miair_buf_append(&s->sent, &s_tok, sizeof s_tok)) return MIAIR_ERR_NOMEM;
+                    f->sentence_tokens += s_tok;
+                }
+                s_tok = 0;
+            }
+            s_in = 0;
+            prev_term = 1;
+        } else {
+            prev_term = 0;
+            if (!sp && !s_in) s_tok++;
+            s_in = !sp;
+        }
+        /* paragraphs: text.split('\n\n'), left to right, non-overlapping */
+        if (skip) {
+            skip = 0;
+            continue;
+        }
+        if (c == '\n' && i + 1 < n && cp[i + 1] == '\n') {
+            if (piece_nonblank) p_pieces++;
+            if (p_nonblank) {
+                f->paragraphs++;
+                f->paragraph_sum += paragraph_piece_score(p_pieces);
+            }
+            p_nonblank = piece_nonblank = 0;
+            p_pieces = 0;
+            skip = 1;
+            continue;
+        }
+        if (!sp) p_nonblank = 1;
+        if (term) {
+            if (piece_nonblank) p_pieces++;
+            piece_nonblank = 0;
+        } else if (!sp) {
+            piece_nonblank = 1;
+        }
+    }
+    if (s_tok) {
+        if (miair_buf_append(&s->sent, &s_tok, sizeof s_tok)) return MIAIR_ERR_NOMEM;
+        f->sentence_tokens += s_tok;
+    }
+    if (piece_nonblank) p_pieces++;
+    if (p_nonblank) {
+        f->paragraphs++;
+        f->paragraph_sum += paragraph_piece_score(p_pieces);
+    }
+    f->sentences = s->sent.len / sizeof(size_t);
+    return MIAIR_OK;
 }

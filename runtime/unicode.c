@@ -6,57 +6,6 @@
 
 /* ---- generated tables (runtime/unicode_tables.c) ---------------------- */
 
-#define UC_SHIFT 8u
-#define UC_BLOCK (1u << UC_SHIFT)
-#define UC_MAX 0x110000u
-
-extern const uint8_t miair_uc_stage1[UC_MAX >> UC_SHIFT];
-extern const uint8_t miair_uc_stage2[];
-extern const uint8_t miair_uc_rec_flags[];
-extern const int32_t miair_uc_rec_delta[];
-extern const uint8_t miair_uc_ascii_flags[128];
-
-enum {
-    UC_F_SPACE = 1u,
-    UC_F_WORD = 2u,
-    UC_F_UPPER = 4u,
-    UC_SIGMA_SHIFT = 3u,
-    UC_SIGMA_MASK = 3u
-};
-
-/* Record number of c; c must be < UC_MAX. */
-static inline unsigned uc_record(uint32_t c)
-{
-    unsigned blk = miair_uc_stage1[c >> UC_SHIFT];
-    return miair_uc_stage2[blk * UC_BLOCK + (c & (UC_BLOCK - 1u))];
-}
-
-static inline unsigned uc_flags(uint32_t c)
-{
-    if (c < 0x80u)
-        return miair_uc_ascii_flags[c];
-    if (c >= UC_MAX)
-        return 0;
-    return miair_uc_rec_flags[uc_record(c)];
-}
-
-/* ---- predicates -------------------------------------------------------- */
-
-bool miair_uc_isspace(uint32_t c)
-{
-    return (uc_flags(c) & UC_F_SPACE) != 0;
-}
-
-bool miair_uc_isword(uint32_t c)
-{
-    return (uc_flags(c) & UC_F_WORD) != 0;
-}
-
-bool miair_uc_isupper(uint32_t c)
-{
-    return (uc_flags(c) & UC_F_UPPER) != 0;
-}
-
 int miair_uc_sigma_class(uint32_t c)
 {
     return (int)((uc_flags(c) >> UC_SIGMA_SHIFT) & UC_SIGMA_MASK);

@@ -10,10 +10,35 @@
 
 #define MIAIR_REPLACEMENT_CHAR 0xFFFDu
 
+/* ---- generated tables (runtime/unicode_tables.c), read through the inline accessors below ---- */
+#define UC_SHIFT 8u
+#define UC_BLOCK (1u << UC_SHIFT)
+#define UC_MAX 0x110000u
+
+extern const uint8_t miair_uc_stage1[UC_MAX >> UC_SHIFT];
+extern const uint8_t miair_uc_stage2[];
+extern const uint8_t miair_uc_rec_flags[];
+extern const int32_t miair_uc_rec_delta[];
+extern const uint8_t miair_uc_ascii_flags[128];
+
+enum { UC_F_SPACE = 1u, UC_F_WORD = 2u, UC_F_UPPER = 4u, UC_SIGMA_SHIFT = 3u, UC_SIGMA_MASK = 3u };
+
+/* Record number of c; c must be < UC_MAX. */
+static inline unsigned uc_record(uint32_t c) {
+    unsigned blk = miair_uc_stage1[c >> UC_SHIFT];
+    return miair_uc_stage2[blk * UC_BLOCK + (c & (UC_BLOCK - 1u))];
+}
+
+static inline unsigned uc_flags(uint32_t c) {
+    if (c < 0x80u) return miair_uc_ascii_flags[c];
+    if (c >= UC_MAX) return 0;
+    return miair_uc_rec_flags[uc_record(c)];
+}
+
 /* One-code-point predicates (c may be any uint32; > 0x10FFFF is false). */
-bool miair_uc_isspace(uint32_t c);  /* chr(c).isspace() */
-bool miair_uc_isword(uint32_t c);   /* chr(c).isalnum() or c == '_'  (Python re \w) */
-bool miair_uc_isupper(uint32_t c);  /* chr(c).isupper() */
+static inline bool miair_uc_isspace(uint32_t c) { return (uc_flags(c) & UC_F_SPACE) != 0; } /* chr(c).isspace() */
+static inline bool miair_uc_isword(uint32_t c) { return (uc_flags(c) & UC_F_WORD) != 0; }   /* isalnum() or '_' (re \w) */
+static inline bool miair_uc_isupper(uint32_t c) { return (uc_flags(c) & UC_F_UPPER) != 0; } /* chr(c).isupper() */
 
 /* Final-sigma context class of c, as Python's str.lower() sees it. */
 enum { MIAIR_SIGMA_OTHER = 0, MIAIR_SIGMA_CASED = 1, MIAIR_SIGMA_IGNORABLE = 2 };
