@@ -64,9 +64,12 @@ int miair_engine_compile_rules(miair_engine *e, char *err, size_t errlen) {
         }
         if (miair_pyre_compile(&e->rx[id], py, fl, err, errlen)) return -1;
         miair_prefilter_analyze(&e->pf[id], py, fl);
-        if (e->pf[id].usable && !e->pf[id].run_shape)
+        if (e->pf[id].usable && !e->pf[id].run_shape) {
             for (unsigned b = 0; b < 256; b++)
                 if (miair_byteset_has(&e->pf[id].first, b)) e->first_mask[b] |= 1u << id;
+            if (e->pf[id].nonword_before) e->nonword_mask |= 1u << id;
+            if (e->pf[id].line_start) e->line_start_mask |= 1u << id;
+        }
     }
     return 0;
 }

@@ -84,6 +84,8 @@ struct miair_engine {
     miair_pyre rx[RX_COUNT];      /* .code NULL for custom rules */
     miair_prefilter pf[RX_COUNT]; /* where each can start */
     uint32_t first_mask[256];     /* byte -> regexes (bit = id) whose match may start with it (prefiltered ones) */
+    uint32_t nonword_mask;        /* regexes whose match needs a non-word byte before an ASCII first byte */
+    uint32_t line_start_mask;     /* regexes whose match starts a line */
 };
 
 /* ---- results ---- */

@@ -322,9 +322,8 @@ static void parse_alt(parser *p, atom *group) {
         for (int w = 0; w < 4; w++) group->first.bits[w] |= seq.first.bits[w];
         group->nullable = first_alt ? seq.nullable : (group->nullable || seq.nullable);
         first_alt = 0;
-        /* plain literal alternative of >= 2 characters: record its first two */
-        int lit = n >= 2 && n <= 8;
-        for (int k = 0; k < n && k < 8 && lit; k++) lit = atoms[k].literal && !atoms[k].quantified;
+        /* an alternative that starts with two plain literal characters: record them */
+        int lit = n >= 2 && atoms[0].literal && !atoms[0].quantified && atoms[1].literal && !atoms[1].quantified;
         if (lit && group->nalt < 64) {
             unsigned c0 = 0, c1 = 0;
             for (unsigned b = 0; b < 128; b++) {
@@ -391,6 +390,12 @@ void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags
     if (a1->single && a1->chars.nonascii == NA_NONE && a1->qmin >= 2) {
         pf->head = a1->chars.ascii;
         pf->head_min = a1->qmin;
+    }
+    /* C* then D: after the run of C characters (ASCII) comes a D character */
+    if (a1->single && a1->qmin == 0 && a1->qmax_inf && k + 1 < n && atoms[k + 1].single && atoms[k + 1].qmin >= 1) {
+        pf->has_star = 1;
+        pf->star_c = a1->chars.ascii;
+        pf->star_d = atoms[k + 1].chars.ascii;
     }
     /* first two characters: a group of plain literal alternatives, or two plain literals */
     if (!a1->single && !a1->quantified && a1->lit_alts && a1->nalt > 0) {

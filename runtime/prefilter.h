@@ -29,6 +29,10 @@ typedef struct {
     /* pair filter: when bytes p and p+1 are ASCII, (b[p], b[p+1]) is one of these */
     int has_pairs;
     uint64_t pairs[128][2];
+    /* star filter: the pattern starts with C* then an atom D: skipping ASCII bytes of C from p, the first
+     * ASCII byte that is not in C is in D (a non-ASCII byte or the end stops the test) */
+    int has_star;
+    miair_byteset star_c, star_d;
     /* run shape C{m,}D with C and D disjoint: a match starts exactly at the start of a maximal run of C
      * characters that holds at least m characters and is followed by a D character */
     int run_shape;
@@ -54,6 +58,12 @@ static inline int miair_prefilter_may_start(const miair_prefilter *pf, const uin
     }
     for (unsigned k = 1; k < pf->head_min; k++)
         if (p + k >= n || !miair_byteset_has(&pf->head, s[p + k])) return 0;
+    if (pf->has_star) {
+        size_t q = p;
+        while (q < n && s[q] < 0x80 && miair_byteset_has(&pf->star_c, s[q])) q++;
+        if (q < n && s[q] < 0x80 && !miair_byteset_has(&pf->star_d, s[q])) return 0;
+        if (q == n) return 0;
+    }
     if (pf->has_pairs && b < 0x80 && p + 1 < n && s[p + 1] < 0x80) {
         uint8_t c = s[p + 1];
         if (!((pf->pairs[b][c >> 6] >> (c & 63)) & 1)) return 0;

@@ -100,8 +100,24 @@ miair_status miair_scan(const miair_engine *e, miair_scratch *s, const miair_tex
         }
     }
     size_t next[RX_COUNT] = {0};
+    static const uint8_t ascii_word[128] = {
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+        ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+        ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
+        ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
+        ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+        ['x'] = 1, ['y'] = 1, ['z'] = 1};
+    const uint32_t not_nonword = ~e->nonword_mask, not_line_start = ~e->line_start_mask;
     for (size_t p = 0; p < n; p++) {
-        uint32_t m = e->first_mask[u[p]];
+        const uint8_t b = u[p];
+        uint32_t m = e->first_mask[b];
+        if (!m) continue;
+        if (p) {
+            const uint8_t a = u[p - 1];
+            if (a != '\n') m &= not_line_start;
+            if (b < 0x80 && a < 0x80 && ascii_word[a]) m &= not_nonword;
+        }
         while (m) {
             int id = __builtin_ctz(m);
             m &= m - 1;
