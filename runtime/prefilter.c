@@ -24,6 +24,7 @@ typedef struct {
     /* a group of plain-literal alternatives: their first two characters */
     int lit_alts;
     unsigned char alt2[64][2];
+    miair_litprefix alt_lit[MIAIR_PF_MAX_LITS];
     int nalt;
 } atom;
 
@@ -173,6 +174,26 @@ static void parse_class(parser *p, cset *out) {
 }
 
 static void parse_alt(parser *p, atom *group);
+
+/* The leading plain literal characters (up to 4) of a sequence of atoms. */
+static void lit_prefix(miair_litprefix *lp, const atom *atoms, int n) {
+    memset(lp, 0, sizeof *lp);
+    for (int k = 0; k < n && k < 4; k++) {
+        const atom *a = &atoms[k];
+        if (!a->literal || a->quantified) break; /* non-ASCII members are case variants: such bytes pass */
+        unsigned c = 0, count = 0;
+        for (unsigned b = 0; b < 128; b++)
+            if (miair_byteset_has(&a->chars.ascii, b)) c = count++ ? c : b;
+        if (count == 2 && is_alpha(c) && miair_byteset_has(&a->chars.ascii, c ^ 0x20)) {
+            lp->fold |= (uint8_t)(1u << k);
+            c |= 0x20;
+        } else if (count != 1) {
+            break;
+        }
+        lp->c[k] = (uint8_t)c;
+        lp->len++;
+    }
+}
 
 /* Quantifier after an atom. */
 static void parse_quant(parser *p, atom *a) {
@@ -332,6 +353,7 @@ static void parse_alt(parser *p, atom *group) {
             }
             group->alt2[group->nalt][0] = (unsigned char)c0;
             group->alt2[group->nalt][1] = (unsigned char)c1;
+            if (group->nalt < MIAIR_PF_MAX_LITS) lit_prefix(&group->alt_lit[group->nalt], atoms, n);
             group->nalt++;
         } else {
             group->lit_alts = 0;
@@ -401,6 +423,10 @@ void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags
     if (!a1->single && !a1->quantified && a1->lit_alts && a1->nalt > 0) {
         pf->has_pairs = 1;
         for (int j = 0; j < a1->nalt; j++) add_pair(pf, a1->alt2[j][0], a1->alt2[j][1], p.icase);
+        if (a1->nalt <= MIAIR_PF_MAX_LITS) {
+            pf->nlits = a1->nalt;
+            memcpy(pf->lits, a1->alt_lit, sizeof(miair_litprefix) * (size_t)a1->nalt);
+        }
     } else if (k + 1 < n && a1->single && !a1->quantified && atoms[k + 1].single && atoms[k + 1].qmin >= 1) {
         /* one character, then a character of the second atom (case variants are in the sets already) */
         pf->has_pairs = 1;
@@ -408,6 +434,14 @@ void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags
             for (unsigned y = 0; y < 128; y++)
                 if (miair_byteset_has(&a1->chars.ascii, x) && miair_byteset_has(&atoms[k + 1].chars.ascii, y))
                     add_pair(pf, x, y, 0);
+    }
+    if (a1->single && a1->literal && !a1->quantified && !pf->nlits) {
+        miair_litprefix lp;
+        lit_prefix(&lp, atoms + k, n - k);
+        if (lp.len >= 3) {
+            pf->lits[0] = lp;
+            pf->nlits = 1;
+        }
     }
     /* C{m,}D */
     if (k == 0 && n == 2 && a1->single && a1->qmin >= 1 && a1->qmax_inf && a1->chars.nonascii != NA_SOME) {

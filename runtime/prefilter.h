@@ -18,6 +18,14 @@ typedef struct {
 static inline int miair_byteset_has(const miair_byteset *s, unsigned b) { return (s->bits[b >> 6] >> (b & 63)) & 1; }
 static inline void miair_byteset_add(miair_byteset *s, unsigned b) { s->bits[b >> 6] |= 1ull << (b & 63); }
 
+/* A literal prefix of a match: len ASCII characters; bit k of fold: compare case-insensitively (ASCII). */
+typedef struct {
+    uint8_t len, fold;
+    uint8_t c[4];
+} miair_litprefix;
+
+#define MIAIR_PF_MAX_LITS 16
+
 typedef struct {
     int usable;              /* 0: the pattern can match empty, or is outside the analysed subset: search everywhere */
     miair_byteset first;     /* possible first bytes of a match */
@@ -33,6 +41,9 @@ typedef struct {
      * ASCII byte that is not in C is in D (a non-ASCII byte or the end stops the test) */
     int has_star;
     miair_byteset star_c, star_d;
+    /* literal prefixes: one of them matches at p (a non-ASCII byte in the window passes) */
+    int nlits;
+    miair_litprefix lits[MIAIR_PF_MAX_LITS];
     /* run shape C{m,}D with C and D disjoint: a match starts exactly at the start of a maximal run of C
      * characters that holds at least m characters and is followed by a D character */
     int run_shape;
@@ -67,6 +78,25 @@ static inline int miair_prefilter_may_start(const miair_prefilter *pf, const uin
     if (pf->has_pairs && b < 0x80 && p + 1 < n && s[p + 1] < 0x80) {
         uint8_t c = s[p + 1];
         if (!((pf->pairs[b][c >> 6] >> (c & 63)) & 1)) return 0;
+    }
+    if (pf->nlits) {
+        int any = 0;
+        for (int j = 0; j < pf->nlits && !any; j++) {
+            const miair_litprefix *lp = &pf->lits[j];
+            int ok = 1;
+            for (unsigned k = 0; k < lp->len && ok; k++) {
+                if (p + k >= n) {
+                    ok = 0;
+                    break;
+                }
+                uint8_t t = s[p + k];
+                if (t >= 0x80) break; /* non-ASCII: could be a case variant; let the regex decide */
+                if ((lp->fold >> k) & 1) t = (uint8_t)((unsigned)t - 'A' < 26u ? t + 32 : t);
+                ok = t == lp->c[k];
+            }
+            any = ok;
+        }
+        if (!any) return 0;
     }
     return 1;
 }

@@ -350,7 +350,7 @@ int miair_pyre_compile(miair_pyre *re, const char *py, unsigned flags, char *err
     free(pat);
     /* both fall back to the interpreter when JIT is unavailable */
     (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
-    (void)pcre2_jit_compile(re->anchored, PCRE2_JIT_COMPLETE);
+    re->anchored_jit = pcre2_jit_compile(re->anchored, PCRE2_JIT_COMPLETE) == 0;
     pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &re->capture_count);
     return 0;
 }
@@ -426,7 +426,8 @@ long miair_pyre_count(const miair_pyre *re, miair_pyre_scratch *s, const uint8_t
 
 int miair_pyre_match_at(const miair_pyre *re, miair_pyre_scratch *s, const uint8_t *subject, size_t len, size_t pos,
                         const size_t **ov) {
-    int rc = pcre2_match(re->anchored, subject, len, pos, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
+    int rc = re->anchored_jit ? pcre2_jit_match(re->anchored, subject, len, pos, 0, s->md, s->mctx)
+                              : pcre2_match(re->anchored, subject, len, pos, PCRE2_NO_UTF_CHECK, s->md, s->mctx);
     if (rc == PCRE2_ERROR_NOMATCH) return 0;
     if (rc < 0) return -1;
     *ov = pcre2_get_ovector_pointer(s->md);

@@ -25,6 +25,7 @@ typedef struct miair_pyre {
     pcre2_code *code;     /* searches */
     pcre2_code *anchored; /* the same pattern compiled PCRE2_ANCHORED (JIT does not take ANCHORED at match time) */
     uint32_t capture_count;
+    int anchored_jit;     /* the anchored code is JIT-compiled: pcre2_jit_match() applies */
 } miair_pyre;
 
 /* Translates a Python pattern to PCRE2 syntax. Returns a malloc'd string,
