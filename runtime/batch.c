@@ -252,6 +252,7 @@ typedef struct {
     int delivering;          /* a thread is in the delivery loop */
     int stop;                /* the callback asked to stop */
     int threads;             /* team size */
+    int sized;               /* threads done with the size pass */
 
     thread_acc *acc;
     miair_batch_stats st;    /* delivery counters (touched by the deliverer only) */
@@ -493,25 +494,37 @@ static uint64_t doc_size(const miair_batch_doc *d)
     }
 }
 
-static void size_pass(batch *b, int tid)
+/* Sizes every document (worksharing, no barrier), then waits on the condition
+ * variable, not a spinning OpenMP barrier, for the other threads: on a busy
+ * machine a spinning thread would take the CPU from the ones still working.
+ * The last thread to finish calls on_plan. */
+static void size_pass(batch *b, int tid, int team)
 {
     double t0 = miair_now();
 #ifdef MIAIR_HAVE_OPENMP
-#pragma omp for schedule(dynamic, 256)
+#pragma omp for schedule(dynamic, 256) nowait
 #endif
     for (size_t j = 0; j < b->n; j++)
         b->size[j] = doc_size(&b->docs[j]);
-    b->acc[tid].stat_s += miair_now() - t0;
-}
+    double t1 = miair_now();
+    b->acc[tid].stat_s += t1 - t0;
 
-static void plan(batch *b)
-{
-    if (!b->opt->on_plan)
-        return;
-    uint64_t total = 0;
-    for (size_t j = 0; j < b->n; j++)
-        total += b->size[j];
-    b->opt->on_plan(b->user, b->n, total);
+    pthread_mutex_lock(&b->mu);
+    if (++b->sized == team) {
+        b->threads = team;
+        if (b->opt->on_plan) {
+            uint64_t total = 0;
+            for (size_t j = 0; j < b->n; j++)
+                total += b->size[j];
+            b->opt->on_plan(b->user, b->n, total);
+        }
+        pthread_cond_broadcast(&b->cv);
+    } else {
+        while (b->sized < team)
+            pthread_cond_wait(&b->cv, &b->mu);
+        b->acc[tid].wait_s += miair_now() - t1;
+    }
+    pthread_mutex_unlock(&b->mu);
 }
 
 miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs, size_t n,
@@ -569,17 +582,11 @@ miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs,
 #pragma omp parallel num_threads(threads)
     {
         int tid = omp_get_thread_num();
-        size_pass(&b, tid);
-#pragma omp single
-        {
-            b.threads = omp_get_num_threads();
-            plan(&b);
-        }
+        size_pass(&b, tid, omp_get_num_threads());
         worker(&b, tid);
     }
 #else
-    size_pass(&b, 0);
-    plan(&b);
+    size_pass(&b, 0, 1);
     worker(&b, 0);
 #endif
 

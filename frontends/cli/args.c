@@ -47,6 +47,22 @@ int cli_parse_size(const char *s, uint64_t *out)
     return 0;
 }
 
+int cli_parse_jobs(const char *s, int *out)
+{
+    long v = 0;
+    if (*s < '0' || *s > '9')
+        return -1;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        v = v * 10 + (*s - '0');
+        if (v > CLI_MAX_JOBS)
+            return -1;
+    }
+    if (*s != '\0')
+        return -1;
+    *out = (int)v;
+    return 0;
+}
+
 static int parse_format(const char *s, cli_format *f)
 {
     if (strcmp(s, "table") == 0) *f = CLI_FORMAT_TABLE;
@@ -57,14 +73,15 @@ static int parse_format(const char *s, cli_format *f)
 }
 
 /* Long options that take a value. */
-enum { OPT_FORMAT, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_BYTES, OPT_OUTPUT, OPT_NONE };
+enum { OPT_FORMAT, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_BYTES, OPT_OUTPUT, OPT_JOBS, OPT_METRICS, OPT_NONE };
 
 static const struct {
     const char *name;
     int id;
 } value_options[] = {
     {"format", OPT_FORMAT},       {"include", OPT_INCLUDE}, {"exclude", OPT_EXCLUDE},
-    {"max-bytes", OPT_MAX_BYTES}, {"output", OPT_OUTPUT},
+    {"max-bytes", OPT_MAX_BYTES}, {"output", OPT_OUTPUT},     {"jobs", OPT_JOBS},
+    {"metrics", OPT_METRICS},
 };
 
 static int apply_value(cli_options *o, int id, const char *name, const char *val)
@@ -88,6 +105,16 @@ static int apply_value(cli_options *o, int id, const char *name, const char *val
         if (val[0] == '\0')
             return cli_usage_error("empty file name for %s", name);
         o->output = val;
+        return 0;
+    case OPT_JOBS:
+        if (cli_parse_jobs(val, &o->jobs) != 0)
+            return cli_usage_error("invalid value '%s' for %s (expected a thread count 0..%d; 0 = all cores)", val,
+                                   name, CLI_MAX_JOBS);
+        return 0;
+    case OPT_METRICS:
+        if (val[0] == '\0')
+            return cli_usage_error("empty file name for %s", name);
+        o->metrics = val;
         return 0;
     default:
         return 0;
@@ -123,6 +150,14 @@ static int parse_long(cli_options *o, int argc, char **argv, int *i)
     else if (nlen == 5 && strncmp(arg, "quiet", 5) == 0) flag = &o->quiet;
     else if (nlen == 4 && strncmp(arg, "help", 4) == 0) flag = &o->help;
     else if (nlen == 7 && strncmp(arg, "version", 7) == 0) flag = &o->version;
+    else if (nlen == 5 && strncmp(arg, "stats", 5) == 0) flag = &o->stats;
+    else if (nlen == 8 && strncmp(arg, "progress", 8) == 0) flag = &o->progress;
+    if (nlen == 11 && strncmp(arg, "no-progress", 11) == 0) {
+        if (eq)
+            return cli_usage_error("option '--%.*s' doesn't allow an argument", (int)nlen, arg);
+        o->progress = -1;
+        return 0;
+    }
     if (!flag)
         return cli_usage_error("unrecognized option '--%.*s'", (int)nlen, arg);
     if (eq)
@@ -148,6 +183,17 @@ static int parse_short(cli_options *o, int argc, char **argv, int *i)
                 val = argv[++*i];
             }
             return apply_value(o, OPT_OUTPUT, "-o", val);
+        }
+        case 'j': {
+            const char *val;
+            if (p[1] != '\0') {
+                val = p + 1;
+            } else {
+                if (*i + 1 >= argc)
+                    return cli_usage_error("option '-j' requires an argument");
+                val = argv[++*i];
+            }
+            return apply_value(o, OPT_JOBS, "-j", val);
         }
         default:
             return cli_usage_error("invalid option -- '%c'", *p);
@@ -240,8 +286,20 @@ static void print_analyze_body(FILE *f)
           "                     accuracy sub-score of SPEC section 3)\n"
           "  -o, --output FILE  write the records to FILE (created or truncated)\n"
           "                     instead of standard output\n"
+          "  -j, --jobs N       analyze with N worker threads (0 = all cores, the\n"
+          "                     default; OMP_NUM_THREADS is honoured); files are read by\n"
+          "                     the workers; records are written in input order and do\n"
+          "                     not depend on N\n"
+          "  --metrics FILE     write the run's counters to FILE in Prometheus text format\n"
+          "                     (documents, bytes, errors, cache hits/misses (always 0:\n"
+          "                     no cache yet), seconds per stage, threads)\n"
+          "  --stats            print the same counters as a table on stderr, and the\n"
+          "                     documents that took far longer than their size predicts\n"
+          "  --progress         show the progress bar even when stderr is not a terminal\n"
+          "  --no-progress      never show the progress bar (it is shown on a terminal\n"
+          "                     stderr unless --quiet)\n"
           "  -q, --quiet        do not print a stderr line for each failed input (its\n"
-          "                     error record is still written)\n"
+          "                     error record is still written); no progress bar\n"
           "  -h, --help         print this help and exit\n"
           "      --version      print \"miair VERSION\" and exit\n"
           "\n"
@@ -259,10 +317,13 @@ static void print_analyze_body(FILE *f)
 void cli_print_main_help(FILE *f)
 {
     fputs("Usage: miair analyze [OPTIONS] [PATH...]\n"
+          "       miair gen --size SIZE --complexity C --count N --seed S --out DIR\n"
+          "       miair bench [OPTIONS]\n"
           "       miair --help | --version\n"
           "\n"
           "miair measures technical documents: entropy statistics, four quality\n"
           "dimensions, fifteen pattern rules and recommendations (see SPEC.md).\n"
+          "'miair gen --help' and 'miair bench --help' describe the other commands.\n"
           "\n",
           f);
     print_analyze_body(f);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #define CLI_DEFAULT_MAX_BYTES ((uint64_t)1 << 30) /* 1 GiB */
+#define CLI_MAX_JOBS 4096
 
 typedef enum cli_format {
     CLI_FORMAT_AUTO = 0, /* table when the output is a terminal, else jsonl */
@@ -23,6 +24,10 @@ typedef struct cli_options {
     int stdin_doc;     /* --stdin */
     int help;          /* -h, --help */
     int version;       /* --version */
+    int jobs;          /* -j N, --jobs N: worker threads; 0 = all cores (OMP_NUM_THREADS honoured) */
+    int stats;         /* --stats: the metrics as a table on stderr, and the slow documents */
+    int progress;      /* --progress: force the progress bar (-1 = --no-progress, 0 = auto) */
+    const char *metrics; /* --metrics FILE: Prometheus text, NULL when not asked */
     const char *output; /* -o FILE, NULL for stdout */
     const char **includes; /* --include GLOB...; NULL when none (the default set applies) */
     size_t n_includes;
@@ -38,6 +43,9 @@ typedef struct cli_options {
 int cli_parse_analyze(int argc, char **argv, cli_options *o);
 /* Frees the arrays of *o. */
 void cli_options_free(cli_options *o);
+
+/* Parses a thread count for -j: decimal 0..4096. Returns 0, or -1 when invalid. */
+int cli_parse_jobs(const char *s, int *out);
 
 /* Parses a byte count: decimal digits, optionally followed by K, M or G
  * (either case; powers of 1024). Returns 0 on success, -1 when invalid. */

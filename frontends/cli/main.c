@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "commands.h"
 #include "miair.h"
 #include "output.h"
 #include "run.h"
@@ -82,9 +83,19 @@ static int analyze_with(const cli_options *o, const miair_engine *engine, int fd
         input_list_free(&inputs);
         return EXIT_FAILED;
     }
-    if (run_inputs(engine, &inputs, o->max_bytes, &sink) != 0 || out_end(&sink) != 0)
+    int err_tty = isatty(STDERR_FILENO);
+    run_config rc = {
+        .max_bytes = o->max_bytes,
+        .jobs = o->jobs,
+        .progress = o->progress > 0 || (o->progress == 0 && !o->quiet && err_tty),
+        .stats = o->stats,
+        .slow_report = err_tty && !o->quiet,
+        .metrics = o->metrics,
+    };
+    int run = run_inputs(engine, &inputs, &rc, &sink);
+    if (run < 0 || out_end(&sink) != 0)
         status = sink.w.err ? report_write_error(o, sink.w.err) : EXIT_FAILED;
-    else if (sink.errors > 0)
+    else if (sink.errors > 0 || run > 0)
         status = EXIT_FAILED;
     input_list_free(&inputs);
     return status;
@@ -134,7 +145,7 @@ int main(int argc, char **argv)
     sigaction(SIGPIPE, &sa, NULL);
 
     if (argc < 2)
-        return cli_usage_error("missing command (expected 'analyze')");
+        return cli_usage_error("missing command (expected 'analyze', 'gen' or 'bench')");
     const char *cmd = argv[1];
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         cli_print_main_help(stdout);
@@ -144,7 +155,11 @@ int main(int argc, char **argv)
         return print_version();
     if (strcmp(cmd, "analyze") == 0)
         return cmd_analyze(argc - 1, argv + 1);
+    if (strcmp(cmd, "gen") == 0)
+        return cmd_gen(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return cmd_bench(argc - 1, argv + 1, argc, argv);
     if (cmd[0] == '-' && cmd[1] != '\0')
         return cli_usage_error("unrecognized option '%s'", cmd);
-    return cli_usage_error("unknown command '%s' (expected 'analyze')", cmd);
+    return cli_usage_error("unknown command '%s' (expected 'analyze', 'gen' or 'bench')", cmd);
 }

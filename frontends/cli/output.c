@@ -72,9 +72,17 @@ static int put_json(out_sink *s, const char *json, size_t len)
     return end_record(s);
 }
 
+static void clear(out_sink *s)
+{
+    if (s->clear_hook)
+        s->clear_hook(s->clear_user);
+}
+
 int out_error(out_sink *s, const char *id, const char *msg)
 {
     s->errors++;
+    if (!s->quiet || s->flush_each)
+        clear(s);
     if (!s->quiet)
         fprintf(stderr, "miair: %s: %s\n", id, msg);
     if (s->format == CLI_FORMAT_TABLE) {
@@ -114,9 +122,19 @@ static int table_row(out_sink *s, const char *id, const miair_result *r)
 
 int out_result(out_sink *s, const char *id, const miair_result *r, size_t nbytes)
 {
+    return out_record(s, id, r, NULL, 0, nbytes);
+}
+
+int out_record(out_sink *s, const char *id, const miair_result *r, const char *json, size_t json_len,
+               size_t nbytes)
+{
     int rc;
+    if (s->flush_each)
+        clear(s);
     if (s->format == CLI_FORMAT_TABLE) {
         rc = table_row(s, id, r);
+    } else if (json) {
+        rc = put_json(s, json, json_len);
     } else {
         char *json = NULL;
         size_t len = 0;
@@ -135,6 +153,8 @@ int out_result(out_sink *s, const char *id, const miair_result *r, size_t nbytes
 
 int out_end(out_sink *s)
 {
+    if (s->flush_each)
+        clear(s);
     if (s->format == CLI_FORMAT_JSON) {
         writer_puts(&s->w, s->records ? "\n]\n" : "]\n");
     } else if (s->format == CLI_FORMAT_TABLE) {

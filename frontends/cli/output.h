@@ -21,6 +21,10 @@ typedef struct out_sink {
     size_t gate_passes; /* analyzed documents with passes_gate */
     uint64_t bytes;     /* bytes of the analyzed documents */
     double t0;          /* start of the run, seconds (monotonic clock) */
+    /* Called before anything is written to stderr, and before each record
+     * when the output is interactive (the progress bar clears its line). */
+    void (*clear_hook)(void *user);
+    void *clear_user;
 } out_sink;
 
 /* Starts the output on fd ("[" for json, the header for table). format must
@@ -29,6 +33,10 @@ int out_begin(out_sink *s, cli_format format, int fd, int quiet);
 /* One analyzed document of nbytes bytes. If serializing fails the document
  * becomes an error record. Returns 0, or -1 when the write failed. */
 int out_result(out_sink *s, const char *id, const miair_result *r, size_t nbytes);
+/* The same with the record already serialized (json/json_len, from the batch
+ * workers); json may be NULL to serialize here. */
+int out_record(out_sink *s, const char *id, const miair_result *r, const char *json, size_t json_len,
+               size_t nbytes);
 /* One input that failed: the stderr line "miair: ID: MSG" (unless quiet) and
  * the error record. Returns 0, or -1 when the write failed. */
 int out_error(out_sink *s, const char *id, const char *msg);

@@ -1,5 +1,6 @@
-/* run: the per-document loop (read, analyze, write one record per input).
- * This is the one function the OpenMP batch runtime will replace. */
+/* run: analyzes the inputs with the batch runtime (miair_batch_run: worker
+ * threads read and analyze, records come back in input order) and writes one
+ * record per input; the progress bar, --metrics and --stats. */
 #ifndef MIAIR_CLI_RUN_H
 #define MIAIR_CLI_RUN_H
 
@@ -9,8 +10,19 @@
 #include "output.h"
 #include "walk.h"
 
+typedef struct run_config {
+    uint64_t max_bytes;
+    int jobs;            /* 0 = all cores */
+    int progress;        /* draw the progress bar on stderr */
+    int stats;           /* --stats: table + slow documents on stderr */
+    int slow_report;     /* list slow documents on stderr at the end */
+    const char *metrics; /* --metrics FILE or NULL */
+} run_config;
+
 /* Analyzes every input in order with engine e, writing exactly one record per
- * input to sink. Returns 0, or -1 as soon as the output cannot be written. */
-int run_inputs(const miair_engine *e, const input_list *inputs, uint64_t max_bytes, out_sink *sink);
+ * input to sink. Returns 0; -1 as soon as the output cannot be written (the
+ * run stops); 1 when the records were all written but something else failed
+ * (the metrics file, the batch itself; message printed). */
+int run_inputs(const miair_engine *e, const input_list *inputs, const run_config *cfg, out_sink *sink);
 
 #endif
