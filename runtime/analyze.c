@@ -36,75 +36,121 @@ double miair_entropy_of_counts(const uint64_t *counts, size_t k, uint64_t total)
 static double clamp01(double x) { return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x; }
 static double min1(double x) { return x < 1.0 ? x : 1.0; }
 
-/* ---- the word table: words(text) = maximal runs of \w in text.lower() ---- */
+/* ---- the word table: words(text) = maximal runs of \w in text.lower() ----
+ * Keys are the lowered text's bytes (ASCII text: s->lw8) or code points
+ * (t->lw); distinct words are kept in first-occurrence order. */
 typedef struct {
     uint64_t hash;
-    size_t pos, len; /* in t->lw */
+    size_t pos, len; /* in units of the key text */
     uint64_t count;
 } word_entry;
 
 #define WORD_SLOT_EMPTY UINT32_MAX
+#define WORD_MIN_SLOTS 1024
 
-static size_t word_table_slots(size_t nwords_upper) {
-    size_t slots = 64;
-    while (slots < 2 * nwords_upper) slots *= 2;
-    return slots;
+typedef struct {
+    const unsigned char *key; /* s->lw8.p or (const unsigned char *)t->lw */
+    size_t unit;              /* 1 or sizeof(uint32_t) */
+    uint32_t *index;
+    size_t slots;
+    word_entry *ent;
+    size_t nent, cap;
+} word_table;
+
+static int word_index_grow(miair_scratch *s, word_table *w) {
+    size_t slots = w->slots ? 2 * w->slots : WORD_MIN_SLOTS;
+    s->tmp.len = 0;
+    if (miair_buf_reserve(&s->tmp, slots * sizeof(uint32_t))) return -1;
+    w->index = (uint32_t *)s->tmp.p;
+    w->slots = slots;
+    memset(w->index, 0xFF, slots * sizeof(uint32_t));
+    for (size_t k = 0; k < w->nent; k++) {
+        size_t slot = (size_t)w->ent[k].hash & (slots - 1);
+        while (w->index[slot] != WORD_SLOT_EMPTY) slot = (slot + 1) & (slots - 1);
+        w->index[slot] = (uint32_t)k;
+    }
+    return 0;
 }
 
-/* Builds the table of distinct words in first-occurrence order. The entries
- * live in s->words; the hash index in s->tmp (released for reuse afterwards). */
-static miair_status build_words(miair_scratch *s, const miair_text *t, size_t *nwords, size_t *total_len) {
-    const uint32_t *lw = t->lw;
-    const size_t nl = t->nl;
-    /* Upper bound of distinct words: number of runs. */
-    size_t runs = 0;
-    for (size_t i = 0; i < nl; i++)
-        if (miair_uc_isword(lw[i]) && (i == 0 || !miair_uc_isword(lw[i - 1]))) runs++;
-    size_t slots = word_table_slots(runs);
-    s->words.len = 0;
-    s->tmp.len = 0;
-    if (miair_buf_reserve(&s->words, runs * sizeof(word_entry) + 1)) return MIAIR_ERR_NOMEM;
-    if (miair_buf_reserve(&s->tmp, slots * sizeof(uint32_t))) return MIAIR_ERR_NOMEM;
-    uint32_t *index = (uint32_t *)s->tmp.p;
-    memset(index, 0xFF, slots * sizeof(uint32_t));
-    word_entry *ent = (word_entry *)s->words.p;
-    size_t nent = 0, count = 0, tl = 0;
-    size_t i = 0;
-    while (i < nl) {
-        if (!miair_uc_isword(lw[i])) {
-            i++;
-            continue;
+static int word_add(miair_scratch *s, word_table *w, size_t st, size_t len) {
+    const unsigned char *k = w->key + st * w->unit;
+    const size_t bytes = len * w->unit;
+    uint64_t h = XXH3_64bits(k, bytes);
+    size_t slot = (size_t)h & (w->slots - 1);
+    for (;;) {
+        uint32_t e = w->index[slot];
+        if (e == WORD_SLOT_EMPTY) break;
+        word_entry *x = &w->ent[e];
+        if (x->hash == h && x->len == len && !memcmp(w->key + x->pos * w->unit, k, bytes)) {
+            x->count++;
+            return 0;
         }
-        size_t st = i;
-        while (i < nl && miair_uc_isword(lw[i])) i++;
-        size_t len = i - st;
-        count++;
-        tl += len;
-        uint64_t h = XXH3_64bits(lw + st, len * sizeof(uint32_t));
-        size_t slot = (size_t)h & (slots - 1);
-        for (;;) {
-            uint32_t e = index[slot];
-            if (e == WORD_SLOT_EMPTY) {
-                index[slot] = (uint32_t)nent;
-                ent[nent].hash = h;
-                ent[nent].pos = st;
-                ent[nent].len = len;
-                ent[nent].count = 1;
-                nent++;
-                break;
-            }
-            word_entry *w = &ent[e];
-            if (w->hash == h && w->len == len && !memcmp(lw + w->pos, lw + st, len * sizeof(uint32_t))) {
-                w->count++;
-                break;
-            }
-            slot = (slot + 1) & (slots - 1);
+        slot = (slot + 1) & (w->slots - 1);
+    }
+    if (w->nent == w->cap) {
+        if (miair_buf_reserve(&s->words, (w->cap ? w->cap : 256) * sizeof(word_entry))) return -1;
+        w->ent = (word_entry *)s->words.p;
+        w->cap = s->words.cap / sizeof(word_entry);
+    }
+    if (w->nent >= UINT32_MAX - 1) return -1;
+    w->index[slot] = (uint32_t)w->nent;
+    w->ent[w->nent++] = (word_entry){h, st, len, 1};
+    s->words.len = w->nent * sizeof(word_entry);
+    if (2 * w->nent > w->slots && word_index_grow(s, w)) return -1;
+    return 0;
+}
+
+static const uint8_t ascii_word_byte[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
+    ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
+    ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1};
+
+/* Builds the table of distinct words in first-occurrence order: entries in
+ * s->words, hash index in s->tmp. */
+static miair_status build_words(miair_scratch *s, const miair_text *t, size_t *nwords, size_t *total_len) {
+    word_table w = {0};
+    s->words.len = 0;
+    w.ent = (word_entry *)s->words.p;
+    w.cap = s->words.cap / sizeof(word_entry);
+    if (word_index_grow(s, &w)) return MIAIR_ERR_NOMEM;
+    size_t count = 0, tl = 0, i = 0;
+    if (t->ascii) {
+        const unsigned char *lw = (const unsigned char *)s->lw8.p;
+        const size_t nl = s->lw8.len;
+        w.key = lw;
+        w.unit = 1;
+        while (i < nl) {
+            while (i < nl && !ascii_word_byte[lw[i]]) i++;
+            if (i >= nl) break;
+            size_t st = i;
+            while (i < nl && ascii_word_byte[lw[i]]) i++;
+            count++;
+            tl += i - st;
+            if (word_add(s, &w, st, i - st)) return MIAIR_ERR_NOMEM;
+        }
+    } else {
+        const uint32_t *lw = t->lw;
+        const size_t nl = t->nl;
+        w.key = (const unsigned char *)lw;
+        w.unit = sizeof(uint32_t);
+        while (i < nl) {
+            while (i < nl && !miair_uc_isword(lw[i])) i++;
+            if (i >= nl) break;
+            size_t st = i;
+            while (i < nl && miair_uc_isword(lw[i])) i++;
+            count++;
+            tl += i - st;
+            if (word_add(s, &w, st, i - st)) return MIAIR_ERR_NOMEM;
         }
     }
-    s->words.len = nent * sizeof(word_entry);
+    s->words_unit = w.unit;
     *nwords = count;
     *total_len = tl;
-    return nent > UINT32_MAX - 1 ? MIAIR_ERR_TOO_BIG : MIAIR_OK;
+    return MIAIR_OK;
 }
 
 uint64_t miair_word_lookup(const miair_scratch *s, const miair_text *t, const char *ascii) {
@@ -113,7 +159,10 @@ uint64_t miair_word_lookup(const miair_scratch *s, const miair_text *t, const ch
     for (size_t k = 0; k < nent; k++) {
         if (ent[k].len != m) continue;
         size_t j = 0;
-        while (j < m && t->lw[ent[k].pos + j] == (unsigned char)ascii[j]) j++;
+        if (s->words_unit == 1)
+            j = memcmp(s->lw8.p + ent[k].pos, ascii, m) ? 0 : m;
+        else
+            while (j < m && t->lw[ent[k].pos + j] == (unsigned char)ascii[j]) j++;
         if (j == m) return ent[k].count;
     }
     return 0;
@@ -143,7 +192,7 @@ static double char_entropy(miair_scratch *s, const miair_text *t, size_t *distin
             }
         }
         for (size_t i = 0; i < t->n; i++) {
-            uint32_t c = t->cp[i];
+            uint32_t c = t->cp[i]; /* non-ASCII text: decoded */
             if (c < 128) {
                 ascii[c]++;
             } else {

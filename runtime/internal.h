@@ -19,13 +19,15 @@ int miair_buf_reserve(miair_buf *b, size_t extra);
 int miair_buf_append(miair_buf *b, const void *data, size_t n);
 void miair_buf_release(miair_buf *b);
 
+struct miair_scratch;
+
 /* ---- the text model ---- */
 typedef struct {
-    const uint32_t *cp; /* decoded code points */
+    const uint32_t *cp; /* decoded code points (NULL for ASCII text: they are the bytes) */
     size_t n;
     const uint8_t *u8;  /* the same text as valid UTF-8 */
     size_t nb;
-    const uint32_t *lw; /* text.lower() */
+    const uint32_t *lw; /* text.lower() (NULL for ASCII text: see the scratch's lw8) */
     size_t nl;
     int ascii;          /* every code point < 128: byte offsets are code-point offsets */
 } miair_text;
@@ -53,6 +55,12 @@ size_t miair_cursor_cp(miair_cursor *k, size_t b);
 
 /* Number of str.split() tokens of cp[0..n). */
 size_t miair_ws_tokens(const uint32_t *cp, size_t n);
+
+/* str.split() tokens of code points [a, b) of the text. */
+size_t miair_text_tokens(const miair_text *t, size_t a, size_t b);
+/* Whether text.lower()[start:start+len] holds an ASCII needle. */
+int miair_lower_window_contains(const struct miair_scratch *s, const miair_text *t, size_t start, size_t len,
+                                const char *needle);
 
 /* Occurrence of a code-point needle (ASCII string) in hay. */
 int miair_contains_ascii(const uint32_t *hay, size_t n, const char *needle);
@@ -121,12 +129,13 @@ struct miair_result {
 };
 
 /* Per-analysis working memory. */
-typedef struct {
+typedef struct miair_scratch {
     miair_pyre_scratch rx;
     uint32_t *cp, *lw;
     uint8_t *u8;
     size_t cap_cp, cap_lw, cap_u8;
     miair_buf words;    /* word table: see analyze.c */
+    size_t words_unit;  /* its keys: 1 = bytes of lw8, 4 = code points of lw */
     miair_buf tmp;
     uint32_t *cp_counts; /* 0x110000 counters, allocated on first non-ASCII text */
     miair_buf touched;   /* non-ASCII code points seen (uint32) */

@@ -51,9 +51,10 @@ enum {
     RULE_INCONSISTENT_HEADERS = 9,
 };
 
-static int any_of(const uint32_t *hay, size_t n, const char *const *needles) {
+static int any_in_window(const miair_scratch *s, const miair_text *t, size_t start, size_t len,
+                         const char *const *needles) {
     for (; *needles; needles++)
-        if (miair_contains_ascii(hay, n, *needles)) return 1;
+        if (miair_lower_window_contains(s, t, start, len, *needles)) return 1;
     return 0;
 }
 
@@ -140,16 +141,15 @@ static miair_status inconsistent_headers(const miair_engine *e, miair_scratch *s
     for (size_t i = 0; i < nm; i++, m += stride) {
         size_t a = miair_cursor_cp(&k, m[4]);
         size_t b = miair_cursor_cp(&k, m[5]);
-        const uint32_t *title = t->cp + a;
-        size_t n = b - a;
-        if (!n || !miair_uc_isupper(title[0])) continue;
+        if (a == b || !miair_uc_isupper(t->ascii ? t->u8[a] : t->cp[a])) continue;
         size_t words = 0, upper = 0;
         int in = 0;
-        for (size_t j = 0; j < n; j++) {
-            int sp = miair_uc_isspace(title[j]);
+        for (size_t j = a; j < b; j++) {
+            uint32_t c = t->ascii ? t->u8[j] : t->cp[j];
+            int sp = miair_uc_isspace(c);
             if (!sp && !in) {
                 words++;
-                upper += miair_uc_isupper(title[j]);
+                upper += miair_uc_isupper(c);
             }
             in = !sp;
         }
@@ -228,14 +228,14 @@ miair_status miair_patterns(const miair_engine *e, miair_scratch *s, const miair
         switch (rule) {
         case RULE_MISSING_INTRODUCTION: {
             size_t m = t->nl < 500 ? t->nl : 500;
-            if (!any_of(t->lw, m, intro_words))
+            if (!any_in_window(s, t, 0, m, intro_words))
                 st = fire_custom(r, rule, "Missing introduction section", 0, 0, 1);
             break;
         }
         case RULE_UNBALANCED_SECTIONS: st = unbalanced_sections(e, s, t, r); break;
         case RULE_NO_CONCLUSION: {
             size_t m = t->nl < 1000 ? t->nl : 1000;
-            if (!any_of(t->lw + (t->nl - m), m, conclusion_words)) {
+            if (!any_in_window(s, t, t->nl - m, m, conclusion_words)) {
                 size_t lines = s->newlines.len / sizeof(size_t);
                 st = fire_custom(r, rule, "Missing conclusion or summary", t->n - 1, t->n, lines);
             }

@@ -45,14 +45,11 @@ static void jstr(jw *w, const char *s, size_t n) {
 }
 static void jcstr(jw *w, const char *s) { jstr(w, s, strlen(s)); }
 
-/* A double printed with the fewest of 15..17 significant digits that reads
- * back as the same double; always with a '.' or exponent (it stays a float). */
+/* A double printed with 17 significant digits (it reads back as the same
+ * double); always with a '.' or exponent (it stays a float). */
 static void jnum(jw *w, double x) {
     char tmp[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(tmp, sizeof tmp, "%.*g", prec, x);
-        if (strtod(tmp, NULL) == x) break;
-    }
+    snprintf(tmp, sizeof tmp, "%.17g", x);
     if (!strpbrk(tmp, ".eEn")) strcat(tmp, ".0");
     puts_(w, tmp);
 }

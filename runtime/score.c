@@ -55,7 +55,7 @@ static miair_status gather(const miair_engine *e, miair_scratch *s, const miair_
         while (a < b && u[a] == '#') a++;
         while (b > a && u[b - 1] == '#') b--;
         size_t ca = miair_cursor_cp(&k, a);
-        c->header_words_sum += (double)miair_ws_tokens(t->cp + ca, miair_cursor_cp(&k, b) - ca);
+        c->header_words_sum += (double)miair_text_tokens(t, ca, miair_cursor_cp(&k, b));
     }
 
     FOR_MATCHES(RX_CODE_BLOCKS) {

@@ -65,48 +65,71 @@ void miair_scratch_release(miair_scratch *s) {
     memset(s, 0, sizeof *s);
 }
 
+static int all_ascii(const uint8_t *p, size_t n) {
+    uint64_t acc = 0;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, p + i, 8);
+        acc |= x;
+    }
+    for (; i < n; i++) acc |= p[i];
+    return (acc & 0x8080808080808080ull) == 0;
+}
+
 miair_status miair_text_build(miair_scratch *s, const void *buf, size_t len, miair_text *t) {
     memset(t, 0, sizeof *t);
     if (len > SIZE_MAX / 8) return MIAIR_ERR_TOO_BIG;
-    if (grow((void **)&s->cp, &s->cap_cp, len + 1, sizeof *s->cp)) return MIAIR_ERR_NOMEM;
-    size_t n = len ? miair_utf8_decode((const uint8_t *)buf, len, s->cp) : 0;
-    int ascii = 1;
-    for (size_t i = 0; i < n; i++) {
-        if (s->cp[i] >= 0x80) {
-            ascii = 0;
-            break;
+    const uint8_t *in = (const uint8_t *)buf;
+    s->lw8.len = 0;
+    if (!len || all_ascii(in, len)) {
+        /* ASCII: code points are the bytes; no decoded arrays (cp, lw stay NULL) */
+        if (miair_buf_reserve(&s->lw8, len + 1)) return MIAIR_ERR_NOMEM;
+        for (size_t i = 0; i < len; i++) {
+            uint8_t c = in[i];
+            s->lw8.p[i] = (char)((unsigned)c - 'A' < 26u ? c + 32 : c);
         }
+        s->lw8.len = len;
+        t->u8 = in ? in : (const uint8_t *)"";
+        t->n = t->nb = t->nl = len;
+        t->ascii = 1;
+        return MIAIR_OK;
     }
+    if (grow((void **)&s->cp, &s->cap_cp, len + 1, sizeof *s->cp)) return MIAIR_ERR_NOMEM;
+    size_t n = miair_utf8_decode(in, len, s->cp);
     if (grow((void **)&s->u8, &s->cap_u8, 3 * n + 1, 1)) return MIAIR_ERR_NOMEM; /* U+FFFD for one byte: 3 bytes */
-    size_t nb;
-    if (ascii) {
-        memcpy(s->u8, buf, n);
-        nb = n;
-    } else {
-        nb = miair_utf8_encode(s->cp, n, s->u8);
-    }
+    size_t nb = miair_utf8_encode(s->cp, n, s->u8);
     if (grow((void **)&s->lw, &s->cap_lw, 2 * n + 1, sizeof *s->lw)) return MIAIR_ERR_NOMEM;
     size_t nl = miair_lower(s->cp, n, s->lw);
     /* text.lower() as UTF-8, for substring searches */
-    s->lw8.len = 0;
     if (miair_buf_reserve(&s->lw8, 4 * nl + 1)) return MIAIR_ERR_NOMEM;
-    if (ascii) {
-        for (size_t i = 0; i < n; i++) {
-            uint8_t c = s->u8[i];
-            s->lw8.p[i] = (char)((unsigned)c - 'A' < 26u ? c + 32 : c);
-        }
-        s->lw8.len = n;
-    } else {
-        s->lw8.len = miair_utf8_encode(s->lw, nl, (uint8_t *)s->lw8.p);
-    }
+    s->lw8.len = miair_utf8_encode(s->lw, nl, (uint8_t *)s->lw8.p);
     t->cp = s->cp;
     t->n = n;
     t->u8 = s->u8;
     t->nb = nb;
     t->lw = s->lw;
     t->nl = nl;
-    t->ascii = ascii;
+    t->ascii = 0;
     return MIAIR_OK;
+}
+
+size_t miair_text_tokens(const miair_text *t, size_t a, size_t b) {
+    if (!t->ascii) return miair_ws_tokens(t->cp + a, b - a);
+    size_t tokens = 0;
+    int in = 0;
+    for (size_t i = a; i < b; i++) {
+        int sp = miair_uc_isspace(t->u8[i]);
+        tokens += !sp && !in;
+        in = !sp;
+    }
+    return tokens;
+}
+
+int miair_lower_window_contains(const miair_scratch *s, const miair_text *t, size_t start, size_t len,
+                                const char *needle) {
+    if (t->ascii) return memmem(s->lw8.p + start, len, needle, strlen(needle)) != NULL;
+    return miair_contains_ascii(t->lw + start, len, needle);
 }
 
 void miair_cursor_init(miair_cursor *k, const miair_text *t) {
@@ -182,6 +205,8 @@ miair_status miair_text_stats(miair_scratch *s, const miair_text *t, miair_text_
     memset(f, 0, sizeof *f);
     s->sent.len = 0;
     const uint32_t *cp = t->cp;
+    const uint8_t *u8 = t->u8;
+    const int ascii = t->ascii;
     const size_t n = t->n;
     int g_in = 0;                       /* inside a whitespace token of the whole text */
     int s_in = 0, prev_term = 0;        /* sentence machine */
@@ -189,7 +214,7 @@ miair_status miair_text_stats(miair_scratch *s, const miair_text *t, miair_text_
     int p_nonblank = 0, piece_nonblank = 0, skip = 0; /* paragraph machine */
     size_t p_pieces = 0;
     for (size_t i = 0; i < n; i++) {
-        uint32_t c = cp[i];
+        uint32_t c = ascii ? u8[i] : cp[i];
         int sp = miair_uc_isspace(c), term = is_term(c);
         if (!sp && !g_in) f->ws_tokens++;
         g_in = !sp;
@@ -213,7 +238,7 @@ miair_status miair_text_stats(miair_scratch *s, const miair_text *t, miair_text_
             skip = 0;
             continue;
         }
-        if (c == '\n' && i + 1 < n && cp[i + 1] == '\n') {
+        if (c == '\n' && i + 1 < n && (ascii ? u8[i + 1] : cp[i + 1]) == '\n') {
             if (piece_nonblank) p_pieces++;
             if (p_nonblank) {
                 f->paragraphs++;
