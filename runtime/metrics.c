@@ -59,9 +59,9 @@ miair_status miair_batch_stats_format(const miair_batch_stats *s, miair_stats_fo
          (double)s->errors, 1, "errors"},
         {"miair_pattern_stage_documents_total", "Analyzed documents whose pattern stage ran (the non-empty ones).",
          MIAIR_METRIC_COUNTER, NULL, NULL, (double)s->patterns_ran, 1, "pattern_stage_documents"},
-        {"miair_cache_hits_total", "Result cache hits. No result cache is implemented yet: always 0.",
+        {"miair_cache_hits_total", "Result cache hits. Always 0: the result cache is not implemented yet.",
          MIAIR_METRIC_COUNTER, NULL, NULL, (double)s->cache_hits, 1, "cache_hits (no cache yet)"},
-        {"miair_cache_misses_total", "Result cache misses. No result cache is implemented yet: always 0.",
+        {"miair_cache_misses_total", "Result cache misses. Always 0: the result cache is not implemented yet.",
          MIAIR_METRIC_COUNTER, NULL, NULL, (double)s->cache_misses, 1, "cache_misses (no cache yet)"},
         {"miair_stage_seconds_total", STAGE_HELP " stat = sizing files for scheduling, read = reading files, "
          "analyze = the analysis, serialize = JSON records, deliver = in-order output (one thread at a time), "

@@ -311,5 +311,173 @@ st=(${PIPESTATUS[@]})
 check "closed pipe: exit 1, no signal death (got ${st[0]})" test "${st[0]}" -eq 1
 check "closed pipe: message" grep_q "write error" err
 
+# ---------------------------------------------------------------- batch runtime: -j
+"$MIAIR" gen --size small --complexity normal --count 40 --seed 3 --out jdocs >/dev/null 2>&1
+"$MIAIR" gen --size large --complexity complex --count 5 --seed 4 --out jdocs >/dev/null 2>&1
+cp empty.md nul.md badutf8.md jdocs/
+run analyze -j 1 jdocs docs/a.md missing.md loop big.md --max-bytes 15K
+cp out j1.jsonl; cp err j1.err; RC1=$RC
+check "-j 1: records for every input" py_check j1.jsonl \
+    'len(recs) == 54 and len(errs) == 7 and sum("too large" in e["error"] for e in errs) == 5'
+for j in 2 3 8 0; do
+    run analyze -j $j jdocs docs/a.md missing.md loop big.md --max-bytes 15K
+    check "-j $j: output identical to -j 1" cmp -s out j1.jsonl
+    check "-j $j: same exit status" test "$RC" -eq "$RC1"
+    check "-j $j: same stderr lines" cmp -s err j1.err
+done
+run analyze --jobs=2 --format json jdocs
+cp out jj.json
+check "--jobs=2 json parses, input order" py_check jj.json 'len(doc) == 48 and ids == sorted(ids)'
+run analyze -j2 --format table jdocs
+check "-j2 table: totals line" grep -Eq '^total: 48 documents \(48 analyzed, 0 errors\)' out
+grep -v '^total' out >table-j2.txt
+run analyze -j 1 --format table jdocs
+grep -v '^total' out >table-j1.txt
+check "-j table rows equal for 1 and 2 threads" cmp -s table-j1.txt table-j2.txt
+IN=stdin.txt run analyze -j 2 --stdin docs/a.md; IN=
+check "-j 2 --stdin: the stdin document first" py_check out 'ids == ["-","docs/a.md"] and not errs'
+run analyze -j x docs;     check "-j x: usage error" rc_is 2
+run analyze -j -1 docs;    check "-j -1: usage error" rc_is 2
+run analyze -j;            check "-j without value: usage error" rc_is 2
+run analyze --jobs 99999 docs; check "--jobs too large: usage error" rc_is 2
+run analyze -j 1 jdocs; cp out jd1.jsonl
+OMP_NUM_THREADS=1 run analyze jdocs
+check "OMP_NUM_THREADS=1: same output" cmp -s out jd1.jsonl
+run analyze --metrics omp.prom jdocs
+OMP_NUM_THREADS=1 run analyze --metrics omp1.prom jdocs
+check "OMP_NUM_THREADS=1 is honoured" grep -qx 'miair_threads 1' omp1.prom
+
+# ---------------------------------------------------------------- --metrics, --stats
+run analyze -j 2 --metrics m.prom docs missing.md
+check "--metrics: exit 1 (one missing)" rc_is 1
+check "--metrics: records still written" lines_are 7
+check "--metrics: analyzed counter" grep -qx 'miair_documents_total{outcome="analyzed"} 6' m.prom
+check "--metrics: error counter" grep -qx 'miair_documents_total{outcome="error"} 1' m.prom
+check "--metrics: errors" grep -qx 'miair_errors_total 1' m.prom
+check "--metrics: bytes" grep -Eqx 'miair_bytes_total [1-9][0-9]*' m.prom
+check "--metrics: cache hits 0" grep -qx 'miair_cache_hits_total 0' m.prom
+check "--metrics: cache HELP says not implemented" grep -q '# HELP miair_cache_hits_total.*not implemented' m.prom
+check "--metrics: cache misses" grep -qx 'miair_cache_misses_total 0' m.prom
+check "--metrics: read seconds" grep -Eq '^miair_stage_seconds_total\{stage="read"\} [0-9.e+-]+$' m.prom
+check "--metrics: analyze seconds" grep -Eq '^miair_stage_seconds_total\{stage="analyze"\} [0-9.e+-]+$' m.prom
+check "--metrics: threads" grep -qx 'miair_threads 2' m.prom
+check "--metrics: every sample has HELP and TYPE" bash -c \
+    'for n in $(grep -v "^#" m.prom | sed "s/[{ ].*//" | sort -u); do grep -q "^# HELP $n " m.prom && grep -q "^# TYPE $n \(counter\|gauge\)$" m.prom || exit 1; done'
+check "--metrics: nothing but the error line on stderr" test "$(wc -l <err)" -eq 1
+run analyze --metrics nodir/m.prom docs/a.md
+check "--metrics into a missing directory: exit 1" rc_is 1
+check "--metrics into a missing directory: message" grep_q "nodir/m.prom" err
+check "--metrics into a missing directory: record written" lines_are 1
+run analyze -j 1 --stats docs missing.md
+check "--stats: exit 1" rc_is 1
+check "--stats: records on stdout" lines_are 7
+check "--stats: table on stderr" grep -Eq '^documents_analyzed +6$' err
+check "--stats: read and analyze seconds" bash -c 'grep -q "^read_seconds " err && grep -q "^analyze_seconds " err'
+check "--stats: threads" grep -Eq '^threads +1$' err
+check "--stats: cache row" grep -q 'cache_hits' err
+
+# ---------------------------------------------------------------- progress bar (terminals only)
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
+    script -qec "'$MIAIR' analyze -o tty-progress.jsonl jdocs" /dev/null </dev/null >tty-progress.out 2>&1
+    check "progress bar on a terminal stderr" grep -q 'docs/s.*ETA' tty-progress.out
+    check "progress bar: records unaffected" py_check tty-progress.jsonl 'len(recs) == 48'
+    script -qec "'$MIAIR' analyze --quiet -o tty-quiet.jsonl jdocs" /dev/null </dev/null >tty-quiet.out 2>&1
+    check "--quiet: no progress bar" bash -c '! grep -q ETA tty-quiet.out'
+    script -qec "'$MIAIR' analyze --no-progress -o tty-np.jsonl jdocs" /dev/null </dev/null >tty-np.out 2>&1
+    check "--no-progress: no progress bar" bash -c '! grep -q ETA tty-np.out'
+fi
+run analyze --progress jdocs
+check "--progress forces the bar on a non-terminal" grep -q 'ETA' err
+run analyze jdocs
+check "no progress bar when stderr is not a terminal" test ! -s err
+
+# ---------------------------------------------------------------- miair gen
+run gen --size medium --complexity complex --count 4 --seed 11 --out gen1
+check "gen: exit 0" rc_is 0
+check "gen: four files" test "$(ls gen1 | wc -l)" -eq 4
+check "gen: names" test -f gen1/medium-complex-000003.md
+run gen --size medium --complexity complex --count 4 --seed 11 --out gen2
+check "gen: same seed, same bytes" diff -r gen1 gen2
+run gen --size medium --complexity complex --count 4 --seed 12 --out gen3
+check "gen: another seed, other bytes" bash -c '! cmp -s gen1/medium-complex-000000.md gen3/medium-complex-000000.md'
+check "gen: documents of one run differ" bash -c '! cmp -s gen1/medium-complex-000000.md gen1/medium-complex-000001.md'
+cat >check_seed.py <<'PYEOF'
+import os, sys
+d, size, cx = sys.argv[1], sys.argv[2], sys.argv[3]
+words = {"small": 100, "medium": 500, "large": 2000, "xlarge": 10000}[size]
+simple = "system process data user interface".split()
+normal = simple + "module function parameter configuration implementation".split()
+complex_ = normal + "architecture optimization performance scalability reliability security authentication authorization".split()
+vocab = {"simple": simple, "normal": normal, "complex": complex_}[cx]
+HEADER = ("# Document Title\n\n## Introduction\n\nThis document provides comprehensive information about the "
+          "system architecture and implementation. It covers various aspects, features, and best practices "
+          "for optimal usage. \n\n## Main Content\n\n")
+CODE = ("\n\n## Code Example\n\n```python\ndef example_function(param1, param2):\n    "
+        + "'" * 3 + "Example function implementation." + "'" * 3
+        + "\n    result = param1 + param2\n    return result\n```\n\n")
+END = "\n\n## Conclusion\n\nThis concludes the comprehensive documentation."
+files = sorted(os.listdir(d))
+assert len(files) == 2, files
+for f in files:
+    t = open(os.path.join(d, f), encoding="utf-8").read()
+    assert t.startswith(HEADER), "header"
+    assert t.endswith(END), "conclusion"
+    body = t[len(HEADER):len(t) - len(END)]
+    if cx in ("normal", "complex"):
+        assert body.endswith(CODE), "code example"
+        body = body[:-len(CODE)]
+    else:
+        assert "```" not in body
+    paras = body.split("\n\n")
+    assert paras[-1] == "", "paragraphs end with a blank line"
+    paras = paras[:-1]
+    assert len(paras) == words // 50, (len(paras), words // 50)
+    for p in paras:
+        sents = p.split(".  ")
+        assert len(sents) == 5, len(sents)
+        assert sents[-1].endswith(". ")
+        sents[-1] = sents[-1][:-2]
+        for s in sents:
+            ws = s.split(" ")
+            assert len(ws) == 10 and all(w in vocab for w in ws), s
+PYEOF
+for shape in "small simple" "medium normal" "large complex" "xlarge normal"; do
+    set -- $shape
+    "$MIAIR" gen --size "$1" --complexity "$2" --count 2 --seed 5 --out "gen-$1-$2" >/dev/null 2>&1
+    if [ -n "$PY" ]; then
+        check "gen $1 $2: SPEC section 6 structure" "$PY" check_seed.py "gen-$1-$2" "$1" "$2"
+    fi
+done
+run gen --size huge --out genx;             check "gen: bad size is a usage error" rc_is 2
+run gen --complexity odd --out genx;        check "gen: bad complexity is a usage error" rc_is 2
+run gen --count 3;                          check "gen: missing --out is a usage error" rc_is 2
+run gen --count x --out genx;               check "gen: bad count is a usage error" rc_is 2
+run gen --help;                             check "gen --help exits 0" rc_is 0
+check "gen --help names the options" grep_q "--complexity" out
+run gen --out nodir/sub --count 1;          check "gen: uncreatable directory: exit 1" rc_is 1
+
+# ---------------------------------------------------------------- miair bench (a tiny run)
+run bench --help;                           check "bench --help exits 0" rc_is 0
+run bench --runs 0;                         check "bench: bad --runs is a usage error" rc_is 2
+run bench --runs 1 --seconds 0.01 --pool-mb 1 --no-plots --out bres
+check "bench: exit 0" rc_is 0
+check "bench: machine line" grep -q '^machine: ' out
+check "bench: command line" grep -q '^command:  miair bench --runs 1' out
+check "bench: counting is stated" grep -q 'full record' out
+check "bench: M003 published figure" grep -q '383,436' out
+check "bench: scaling table" grep -q 'worker scaling' out
+check "bench: M009 table with 1000 documents" grep -Eq '^ +1000 ' out
+check "bench: cache not implemented" grep -q 'cache: not implemented yet' out
+check "bench: CSV files" test -s bres/throughput.csv -a -s bres/scaling.csv -a -s bres/m009.csv
+if [ -n "$PY" ]; then
+    check "bench: results.json" "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["by_size"]["medium"]["docs_per_s"] > 0
+assert len(d["m009"]) == 5 and all(r["all_full_records"] for r in d["m009"])
+assert d["cache"] == "not implemented yet"
+assert d["published"]["m003_docs_per_min_10_cores"] == 383436' bres/results.json
+fi
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]
