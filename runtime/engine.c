@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dispatch.h"
 #include "internal.h"
 
 const char *miair_version(void) { return MIAIR_VERSION_STRING; }
@@ -88,8 +89,11 @@ miair_status miair_engine_create(const miair_config *cfg, miair_engine **out) {
         sum += cfg->weights[i];
     }
     if (!(sum > 0.0)) return MIAIR_ERR_INVALID;
+    const struct miair_kernels *k = miair_kernels_get();
+    if (!k) return MIAIR_ERR_ISA;
     miair_engine *e = calloc(1, sizeof *e);
     if (!e) return MIAIR_ERR_NOMEM;
+    e->k = k;
     e->cfg = *cfg;
     for (int i = 0; i < 4; i++) e->weights[i] = fabs(sum - 1.0) > 0.001 ? cfg->weights[i] / sum : cfg->weights[i];
     char err[256];
@@ -244,6 +248,7 @@ miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, cons
     *out = NULL;
     miair_result *r = calloc(1, sizeof *r);
     if (!r) return MIAIR_ERR_NOMEM;
+    s->k = e->k;
     miair_status st = analyze_into(e, s, buf, len, r);
     if (st) {
         miair_result_free(r);

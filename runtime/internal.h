@@ -20,6 +20,7 @@ int miair_buf_append(miair_buf *b, const void *data, size_t n);
 void miair_buf_release(miair_buf *b);
 
 struct miair_scratch;
+struct miair_kernels;
 
 /* ---- the text model ---- */
 typedef struct {
@@ -88,6 +89,7 @@ extern const miair_rule miair_rules[MIAIR_RULES];
 
 struct miair_engine {
     miair_config cfg;
+    const struct miair_kernels *k; /* chosen once by runtime/dispatch.c */
     double weights[4]; /* normalized */
     miair_pyre rx[RX_COUNT];      /* .code NULL for custom rules */
     miair_prefilter pf[RX_COUNT]; /* where each can start */
@@ -130,6 +132,7 @@ struct miair_result {
 
 /* Per-analysis working memory. */
 typedef struct miair_scratch {
+    const struct miair_kernels *k; /* the engine's kernel table */
     miair_pyre_scratch rx;
     uint32_t *cp, *lw;
     uint8_t *u8;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "kernels.h"
 #include "unicode.h"
 
 int miair_buf_reserve(miair_buf *b, size_t extra) {
@@ -201,8 +202,104 @@ static double paragraph_piece_score(size_t pieces) {
     return (pieces >= 3 && pieces <= 5) ? 1.0 : (pieces >= 2 && pieces <= 7) ? 0.7 : 0.4;
 }
 
+#define STATS_CHUNK_BLOCKS 64 /* classify this many 64-byte blocks at a time */
+
+static inline uint64_t bits_below(unsigned q) { return q >= 64 ? ~0ull : (1ull << q) - 1; }
+
+/* ASCII text from the class bitmaps of the kernels: S = whitespace, T = .!?, N = '\n'.
+ * Token starts, terminator-run starts and paragraph separators are bit
+ * arithmetic; sentences and paragraphs are walked event by event. */
+static miair_status text_stats_ascii(miair_scratch *s, const miair_text *t, miair_text_facts *f) {
+    const uint8_t *u = t->u8;
+    const size_t n = t->nb;
+    uint64_t cls[MIAIR_CLS_COUNT * STATS_CHUNK_BLOCKS];
+    uint64_t ns_carry = 0, x_carry = 0, t_carry = 0; /* last character of the previous block */
+    size_t s_tok = 0, p_tok = 0, p_pieces = 0, skip_until = 0;
+    int para_nonblank = 0;
+    for (size_t base = 0; base < n; base += 64 * STATS_CHUNK_BLOCKS) {
+        size_t len = n - base < 64 * STATS_CHUNK_BLOCKS ? n - base : 64 * STATS_CHUNK_BLOCKS;
+        size_t blocks = MIAIR_BLOCKS(len);
+        s->k->classify(u + base, len, cls, STATS_CHUNK_BLOCKS, 1);
+        for (size_t bi = 0; bi < blocks; bi++) {
+            const size_t pos0 = base + 64 * bi;
+            const size_t valid = n - pos0 < 64 ? n - pos0 : 64;
+            const uint64_t V = bits_below((unsigned)valid);
+            const uint64_t S = cls[MIAIR_CLS_SPACE * STATS_CHUNK_BLOCKS + bi];
+            const uint64_t T = cls[MIAIR_CLS_TERM * STATS_CHUNK_BLOCKS + bi];
+            const uint64_t N = cls[MIAIR_CLS_NEWLINE * STATS_CHUNK_BLOCKS + bi];
+            const uint64_t NS = ~S & V, X = NS & ~T;
+            const uint64_t gstart = NS & ~((NS << 1) | ns_carry);
+            const uint64_t sstart = X & ~((X << 1) | x_carry);
+            const uint64_t TR = T & ~((T << 1) | t_carry);
+            f->ws_tokens += (size_t)__builtin_popcountll(gstart);
+            /* "\n\n" separators, left to right, non-overlapping */
+            uint64_t next_nl = (pos0 + 64 < n && u[pos0 + 64] == '\n') ? 1ull << 63 : 0;
+            uint64_t D = N & ((N >> 1) | next_nl), SEP = 0;
+            while (D) {
+                unsigned q = (unsigned)__builtin_ctzll(D);
+                D &= D - 1;
+                if (pos0 + q >= skip_until) {
+                    SEP |= 1ull << q;
+                    skip_until = pos0 + q + 2;
+                }
+            }
+            uint64_t E = TR | SEP;
+            unsigned prev = 0;
+            while (E) {
+                unsigned q = (unsigned)__builtin_ctzll(E);
+                E &= E - 1;
+                uint64_t range = bits_below(q) & ~bits_below(prev);
+                size_t cnt = (size_t)__builtin_popcountll(sstart & range);
+                s_tok += cnt;
+                p_tok += cnt;
+                para_nonblank |= (NS & range) != 0;
+                if ((TR >> q) & 1) {
+                    if (s_tok) {
+                        if (miair_buf_append(&s->sent, &s_tok, sizeof s_tok)) return MIAIR_ERR_NOMEM;
+                        f->sentence_tokens += s_tok;
+                    }
+                    s_tok = 0;
+                    para_nonblank = 1; /* the terminator itself */
+                    if (p_tok) p_pieces++;
+                    p_tok = 0;
+                } else {
+                    if (p_tok) p_pieces++;
+                    if (para_nonblank) {
+                        f->paragraphs++;
+                        f->paragraph_sum += paragraph_piece_score(p_pieces);
+                    }
+                    p_tok = p_pieces = 0;
+                    para_nonblank = 0;
+                }
+                prev = q + 1;
+            }
+            uint64_t rest = ~bits_below(prev);
+            size_t cnt = (size_t)__builtin_popcountll(sstart & rest);
+            s_tok += cnt;
+            p_tok += cnt;
+            para_nonblank |= (NS & rest) != 0;
+            ns_carry = (NS >> 63) & 1;
+            x_carry = (X >> 63) & 1;
+            t_carry = (T >> 63) & 1;
+        }
+    }
+    if (s_tok) {
+        if (miair_buf_append(&s->sent, &s_tok, sizeof s_tok)) return MIAIR_ERR_NOMEM;
+        f->sentence_tokens += s_tok;
+    }
+    if (p_tok) p_pieces++;
+    if (para_nonblank) {
+        f->paragraphs++;
+        f->paragraph_sum += paragraph_piece_score(p_pieces);
+    }
+    f->sentences = s->sent.len / sizeof(size_t);
+    return MIAIR_OK;
+}
+
 miair_status miair_text_stats(miair_scratch *s, const miair_text *t, miair_text_facts *f) {
     memset(f, 0, sizeof *f);
+    s->sent.len = 0;
+    if (t->ascii && s->k) return text_stats_ascii(s, t, f);
     s->sent.len = 0;
     const uint32_t *cp = t->cp;
     const uint8_t *u8 = t->u8;
