@@ -104,15 +104,17 @@ static size_t byte_positions_avx512(const uint8_t *buf, size_t len, uint8_t byte
                                     uint64_t *out)
 {
     const __m512i c = _mm512_set1_epi8((char)byte);
-    size_t k = 0;
-    for (size_t i = 0; i < len; i += 64) {
-        uint64_t m;
-        if (len - i >= 64) {
-            m = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(buf + i), c);
-        } else {
-            __mmask64 v = _bzhi_u64(~0ull, (unsigned)(len - i));
-            m = _mm512_mask_cmpeq_epi8_mask(v, _mm512_maskz_loadu_epi8(v, buf + i), c);
+    size_t k = 0, i = 0;
+    for (; len - i >= 64; i += 64) {
+        uint64_t m = _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(buf + i), c);
+        while (m) {
+            out[k++] = base + i + _tzcnt_u64(m);
+            m = _blsr_u64(m);
         }
+    }
+    if (len - i) {
+        __mmask64 v = _bzhi_u64(~0ull, (unsigned)(len - i));
+        uint64_t m = _mm512_mask_cmpeq_epi8_mask(v, _mm512_maskz_loadu_epi8(v, buf + i), c);
         while (m) {
             out[k++] = base + i + _tzcnt_u64(m);
             m = _blsr_u64(m);

@@ -42,6 +42,17 @@ static inline int miair_cp_table_room(const struct miair_cp_table *t, size_t k)
     return t->used + k <= (t->mask + 1) / 2;
 }
 
+/* The same, branch-free, for a lead with at least 4 readable bytes at p:
+ * all four bytes as a 4-byte form, then the unused low groups shifted out. */
+static inline uint32_t miair_utf8_decode4(const uint8_t *p)
+{
+    unsigned n = miair_utf8_seqlen(p[0]);
+    uint32_t cp = ((uint32_t)(p[0] & (0x7Fu >> n)) << 18) | ((uint32_t)(p[1] & 0x3F) << 12) |
+                  ((uint32_t)(p[2] & 0x3F) << 6) | (p[3] & 0x3Fu);
+    cp >>= 6 * (4 - n);
+    return cp < 0x80 ? 0xFFFDu : cp;
+}
+
 typedef uint64_t (*miair_leads64_fn)(const uint8_t *p);
 
 /* Flush the uint32 sub-tables at least every this many bytes. */
@@ -96,7 +107,7 @@ static inline size_t miair_utf8_histogram_generic(const uint8_t *buf, size_t len
             while (leads) {
                 const uint8_t *s = p + __builtin_ctzll(leads);
                 leads &= leads - 1;
-                miair_cp_table_add(t, miair_utf8_decode(s, miair_utf8_seqlen(*s)), 1);
+                miair_cp_table_add(t, miair_utf8_decode4(s), 1);
             }
             i += MIAIR_BLOCK;
             pending += MIAIR_BLOCK;
