@@ -158,9 +158,11 @@ void miair_free(void *p);
 /* ==================================================================== */
 /* miair_batch_run() analyzes N documents (buffers, files the library reads,
  * file descriptors) with T threads (OpenMP), largest documents first within a
- * bounded window, one reused working memory per thread, and hands every
- * document's outcome to a callback IN INPUT ORDER, one call at a time, as soon
- * as the next-in-order outcome is ready. At most `window` outcomes are held at
+ * bounded window (the largest document of the window that is more than twice
+ * the batch's mean size, else the next in input order), one reused working
+ * memory per thread, and hands every document's outcome to a callback IN
+ * INPUT ORDER, one call at a time, as soon as the next-in-order outcome is
+ * ready. At most `window` outcomes are held at
  * once, so memory stays bounded however many documents there are. The
  * outcomes do not depend on the thread count. A failing document yields an
  * error item; the batch continues. */

@@ -2,10 +2,10 @@
  *
  * Scheduling. Documents are started from a window [head, head + window) of
  * input positions, where head is the next position to deliver: each worker
- * takes the largest unstarted document of the window (ties: the earliest),
- * as long as the bytes of the documents started but not yet delivered stay
- * within window_bytes (the document at head is always allowed, so the batch
- * always progresses). A finished outcome waits in a ring slot (position mod
+ * takes the largest unstarted big document of the window (more than twice
+ * the mean size), else the first unstarted one, as long as the bytes of the
+ * documents started but not yet delivered stay within window_bytes (the
+ * document at head is always allowed, so the batch always progresses). A finished outcome waits in a ring slot (position mod
  * window) until every earlier one has been delivered; whichever worker finds
  * the outcome at head ready delivers it and every ready one after it, one
  * thread at a time, outside the lock. Memory is therefore bounded by the
@@ -41,6 +41,7 @@
 #define BATCH_WINDOW_PER_THREAD 64                       /* default window: 64 per thread ... */
 #define BATCH_WINDOW_MIN 128                             /* ... but at least 128 */
 #define BATCH_DEFAULT_WINDOW_BYTES ((uint64_t)64 << 20)  /* 64 MiB of documents in flight */
+#define BATCH_BIG_FACTOR 2.0                             /* "big": more than 2x the mean size */
 #define READ_CHUNK_MIN ((size_t)1 << 16)                 /* first allocation when the size is unknown */
 #define READ_CALL_MAX ((size_t)1 << 30)                  /* largest single read() request */
 
@@ -247,6 +248,8 @@ typedef struct {
     pthread_cond_t cv;
     size_t head;             /* next position to deliver */
     size_t lo;               /* first unstarted position (>= head) */
+    size_t *big;             /* positions of big documents, ascending (see pick) */
+    size_t n_big, big_lo;    /* count; first one possibly unstarted */
     size_t n_started;
     uint64_t held_bytes;     /* sizes of documents started and not delivered */
     int delivering;          /* a thread is in the delivery loop */
@@ -262,7 +265,14 @@ typedef struct {
 #define PICK_NONE ((size_t)-2)
 
 /* The next document to start, PICK_WAIT when none may start now, PICK_NONE
- * when every document has been started. Under the lock. */
+ * when every document has been started. Under the lock.
+ *
+ * Large documents first: the largest unstarted "big" document of the window
+ * (more than BATCH_BIG_FACTOR times the batch's mean size) if there is one,
+ * else the first unstarted document in input order. A big document is thus
+ * started as soon as it enters the window instead of ending the batch alone
+ * on one thread, while documents of ordinary size go in input order, so the
+ * document at head is rarely the one holding the window back. */
 static size_t pick(batch *b)
 {
     if (b->n_started == b->n)
@@ -272,20 +282,36 @@ static size_t pick(batch *b)
         hi = b->n;
     size_t best = PICK_WAIT;
     uint64_t best_size = 0;
-    for (size_t j = b->lo; j < hi; j++) {
+    while (b->big_lo < b->n_big && b->started[b->big[b->big_lo]])
+        b->big_lo++;
+    for (size_t k = b->big_lo; k < b->n_big && b->big[k] < hi; k++) {
+        size_t j = b->big[k];
         if (b->started[j])
             continue;
-        uint64_t sz = b->size[j];
-        if (b->held_bytes + sz > b->window_bytes && b->held_bytes != 0)
+        if (b->held_bytes + b->size[j] > b->window_bytes && b->held_bytes != 0)
             continue;
-        if (best == PICK_WAIT || sz > best_size) {
+        if (best == PICK_WAIT || b->size[j] > best_size) {
             best = j;
-            best_size = sz;
+            best_size = b->size[j];
         }
     }
-    if (best == PICK_WAIT && b->head < b->n && !b->started[b->head])
-        best = b->head;
+    if (best == PICK_WAIT && b->lo < hi &&
+        (b->held_bytes + b->size[b->lo] <= b->window_bytes || b->held_bytes == 0 || b->lo == b->head))
+        best = b->lo;
     return best;
+}
+
+/* The big documents (indices in input order), after the size pass. */
+static void find_big(batch *b)
+{
+    uint64_t total = 0;
+    for (size_t j = 0; j < b->n; j++)
+        total += b->size[j];
+    double threshold = b->n ? BATCH_BIG_FACTOR * (double)total / (double)b->n : 0;
+    b->n_big = 0;
+    for (size_t j = 0; j < b->n; j++)
+        if ((double)b->size[j] > threshold)
+            b->big[b->n_big++] = j;
 }
 
 static void free_slot(slot *s)
@@ -512,6 +538,7 @@ static void size_pass(batch *b, int tid, int team)
     pthread_mutex_lock(&b->mu);
     if (++b->sized == team) {
         b->threads = team;
+        find_big(b);
         if (b->opt->on_plan) {
             uint64_t total = 0;
             for (size_t j = 0; j < b->n; j++)
@@ -566,9 +593,11 @@ miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs,
 
     b.size = calloc(n ? n : 1, sizeof *b.size);
     b.started = calloc(n ? n : 1, 1);
+    b.big = calloc(n ? n : 1, sizeof *b.big);
     b.ring = calloc(b.window, sizeof *b.ring);
     b.acc = calloc((size_t)threads, sizeof *b.acc);
-    if (!b.size || !b.started || !b.ring || !b.acc) {
+    if (!b.size || !b.started || !b.big || !b.ring || !b.acc) {
+        free(b.big);
         free(b.size);
         free(b.started);
         free(b.ring);
@@ -611,6 +640,7 @@ miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs,
     pthread_mutex_destroy(&b.mu);
     free(b.size);
     free(b.started);
+    free(b.big);
     free(b.ring);
     free(b.acc);
     return rc;
