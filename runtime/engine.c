@@ -72,6 +72,7 @@ int miair_engine_compile_rules(miair_engine *e, char *err, size_t errlen) {
             if (e->pf[id].line_start) e->line_start_mask |= 1u << id;
         }
     }
+    miair_scan_prepare(e);
     return 0;
 }
 

@@ -95,6 +95,8 @@ struct miair_engine {
     miair_prefilter pf[RX_COUNT]; /* where each can start */
     uint32_t first_mask[256];     /* byte -> regexes (bit = id) whose match may start with it (prefiltered ones) */
     uint32_t nonword_mask;        /* regexes whose match needs a non-word byte before an ASCII first byte */
+    uint8_t scan_sets[256];       /* SCAN_* bits of each byte (runtime/scan.c) */
+    uint32_t pair_mask[128][128]; /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */
     uint32_t line_start_mask;     /* regexes whose match starts a line */
 };
 
@@ -148,6 +150,11 @@ typedef struct miair_scratch {
     miair_buf lw8;       /* text.lower() as UTF-8 */
     miair_text_facts facts;
 } miair_scratch;
+
+/* scan_sets bits: the byte starts a prefiltered regex anywhere / only after a
+ * non-word byte (leading \b) / only at a line start (leading ^); is [0-9A-Za-z_]. */
+enum { SCAN_ANY = 1, SCAN_NW = 2, SCAN_LS = 4, SCAN_WORD = 8 };
+void miair_scan_prepare(miair_engine *e);
 
 /* Runs every regex of the engine over the text (prefiltered, exact re.finditer semantics). */
 miair_status miair_scan(const miair_engine *e, miair_scratch *s, const miair_text *t);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "kernels.h"
 
 static size_t stride_of(const miair_engine *e, int id) { return 2 * (1 + (size_t)e->rx[id].capture_count); }
 
@@ -81,14 +82,42 @@ static miair_status scan_runs(const miair_engine *e, miair_scratch *s, const mia
     return MIAIR_OK;
 }
 
+/* Tries the prefiltered regexes at byte p (in increasing p). */
+static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const uint8_t *u, size_t n, size_t p,
+                                  size_t *next) {
+    const uint8_t b = u[p];
+    uint32_t m = e->first_mask[b];
+    if (b < 0x80 && p + 1 < n && u[p + 1] < 0x80) m &= e->pair_mask[b][u[p + 1]];
+    if (p) {
+        const uint8_t a = u[p - 1];
+        if (a != '\n') m &= ~e->line_start_mask;
+        if (b < 0x80 && a < 0x80 && (e->scan_sets[a] & SCAN_WORD)) m &= ~e->nonword_mask;
+    }
+    while (m) {
+        int id = __builtin_ctz(m);
+        m &= m - 1;
+        if (p < next[id] || !miair_prefilter_may_start(&e->pf[id], u, n, p)) continue;
+        const size_t *ov;
+        int rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, n, p, &ov);
+        if (rc < 0) return MIAIR_ERR_REGEX;
+        if (rc == 0) continue;
+        if (keep(s, id, ov, stride_of(e, id))) return MIAIR_ERR_NOMEM;
+        next[id] = ov[1];
+    }
+    return MIAIR_OK;
+}
+
+#define SCAN_CHUNK_BLOCKS 64
+
 miair_status miair_scan(const miair_engine *e, miair_scratch *s, const miair_text *t) {
     const uint8_t *u = t->u8;
     const size_t n = t->nb;
+    const struct miair_kernels *k = e->k;
+    size_t nnl = k->count_byte(u, n, '\n');
     s->newlines.len = 0;
-    for (const uint8_t *q = u; (q = memchr(q, '\n', (size_t)(u + n - q))) != NULL; q++) {
-        size_t off = (size_t)(q - u);
-        if (miair_buf_append(&s->newlines, &off, sizeof off)) return MIAIR_ERR_NOMEM;
-    }
+    if (miair_buf_reserve(&s->newlines, nnl * sizeof(uint64_t) + 1)) return MIAIR_ERR_NOMEM;
+    k->byte_positions(u, n, '\n', 0, (uint64_t *)s->newlines.p);
+    s->newlines.len = nnl * sizeof(uint64_t);
     miair_status st;
     for (int id = 0; id < RX_COUNT; id++) {
         s->matches[id].len = 0;
@@ -99,36 +128,68 @@ miair_status miair_scan(const miair_engine *e, miair_scratch *s, const miair_tex
             if ((st = scan_runs(e, s, t, id))) return st;
         }
     }
+    /* Candidates per 64-byte block, a superset of the positions where try_at
+     * can find a regex to try: bytes of the "anywhere" first sets, word starts
+     * with a first byte of a \b-led regex, line starts with a first byte of a
+     * ^-led regex, UTF-8 lead bytes. */
     size_t next[RX_COUNT] = {0};
-    static const uint8_t ascii_word[128] = {
-        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
-        ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
-        ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
-        ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
-        ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
-        ['x'] = 1, ['y'] = 1, ['z'] = 1};
-    const uint32_t not_nonword = ~e->nonword_mask, not_line_start = ~e->line_start_mask;
-    for (size_t p = 0; p < n; p++) {
-        const uint8_t b = u[p];
-        uint32_t m = e->first_mask[b];
-        if (!m) continue;
-        if (p) {
-            const uint8_t a = u[p - 1];
-            if (a != '\n') m &= not_line_start;
-            if (b < 0x80 && a < 0x80 && ascii_word[a]) m &= not_nonword;
-        }
-        while (m) {
-            int id = __builtin_ctz(m);
-            m &= m - 1;
-            if (p < next[id] || !miair_prefilter_may_start(&e->pf[id], u, n, p)) continue;
-            const size_t *ov;
-            int rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, n, p, &ov);
-            if (rc < 0) return MIAIR_ERR_REGEX;
-            if (rc == 0) continue;
-            if (keep(s, id, ov, stride_of(e, id))) return MIAIR_ERR_NOMEM;
-            next[id] = ov[1];
+    uint64_t cls[MIAIR_CLS_COUNT * SCAN_CHUNK_BLOCKS];
+    uint64_t wcarry = 0, ncarry = 1; /* text start counts as a line start */
+    for (size_t base = 0; base < n; base += 64 * SCAN_CHUNK_BLOCKS) {
+        size_t len = n - base < 64 * SCAN_CHUNK_BLOCKS ? n - base : 64 * SCAN_CHUNK_BLOCKS;
+        size_t blocks = MIAIR_BLOCKS(len);
+        k->classify(u + base, len, cls, SCAN_CHUNK_BLOCKS, 1);
+        for (size_t bi = 0; bi < blocks; bi++) {
+            const size_t pos0 = base + 64 * bi;
+            const size_t valid = n - pos0 < 64 ? n - pos0 : 64;
+            uint64_t A = 0, NWF = 0, LSF = 0;
+            for (size_t i = 0; i < valid; i++) {
+                uint8_t f = e->scan_sets[u[pos0 + i]];
+                A |= (uint64_t)(f & SCAN_ANY) << i;
+                NWF |= (uint64_t)((f & SCAN_NW) >> 1) << i;
+                LSF |= (uint64_t)((f & SCAN_LS) >> 2) << i;
+            }
+            const uint64_t W = cls[MIAIR_CLS_WORD * SCAN_CHUNK_BLOCKS + bi];
+            const uint64_t N = cls[MIAIR_CLS_NEWLINE * SCAN_CHUNK_BLOCKS + bi];
+            const uint64_t NA = cls[MIAIR_CLS_NONASCII * SCAN_CHUNK_BLOCKS + bi];
+            const uint64_t CT = cls[MIAIR_CLS_CONT * SCAN_CHUNK_BLOCKS + bi];
+            uint64_t C = A | (NWF & ~((W << 1) | wcarry)) | (LSF & ((N << 1) | ncarry)) | (NA & ~CT);
+            wcarry = W >> 63;
+            ncarry = N >> 63;
+            while (C) {
+                size_t p = pos0 + (size_t)__builtin_ctzll(C);
+                C &= C - 1;
+                if ((st = try_at(e, s, u, n, p, next))) return st;
+            }
         }
     }
     return MIAIR_OK;
+}
+
+void miair_scan_prepare(miair_engine *e) {
+    for (unsigned b = 0; b < 256; b++) {
+        uint8_t f = 0;
+        if ((b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || b == '_') f |= SCAN_WORD;
+        for (int id = 0; id < RX_COUNT; id++) {
+            if (!((e->first_mask[b] >> id) & 1) || b >= 0x80) continue;
+            if (e->pf[id].line_start)
+                f |= SCAN_LS;
+            else if (e->pf[id].nonword_before)
+                f |= SCAN_NW;
+            else
+                f |= SCAN_ANY;
+        }
+        e->scan_sets[b] = f;
+    }
+    /* pair filters folded into one table: a regex without one passes every pair */
+    for (unsigned b = 0; b < 128; b++)
+        for (unsigned c = 0; c < 128; c++) {
+            uint32_t m = 0;
+            for (int id = 0; id < RX_COUNT; id++) {
+                const miair_prefilter *pf = &e->pf[id];
+                if (!((e->first_mask[b] >> id) & 1)) continue;
+                if (!pf->has_pairs || ((pf->pairs[b][c >> 6] >> (c & 63)) & 1)) m |= 1u << id;
+            }
+            e->pair_mask[b][c] = m;
+        }
 }
