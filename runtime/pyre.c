@@ -293,6 +293,17 @@ char *miair_pyre_translate(const char *py, unsigned flags, char *err, size_t err
             }
             return fail(&b, err, errlen, "unsupported group syntax", i);
         }
+        if (c == '{' && s[i + 1] == ',') {
+            /* Python's {,n} is {0,n}; PCRE2 before 10.43 reads it as literal text */
+            size_t j = i + 2;
+            while (s[j] >= '0' && s[j] <= '9') j++;
+            if (j > i + 2 && s[j] == '}') {
+                sb_puts(&b, "{0");
+                sb_putn(&b, (const char *)s + i + 1, j - i);
+                i = j + 1;
+                continue;
+            }
+        }
         if (c < 128) {
             if (icase && is_ascii_alpha(c)) {
                 sb_puts(&b, "[");
@@ -328,7 +339,7 @@ int miair_pyre_compile(miair_pyre *re, const char *py, unsigned flags, char *err
     }
     pcre2_set_newline(cctx, PCRE2_NEWLINE_LF);
     uint32_t opts = PCRE2_UTF | PCRE2_NO_UTF_CHECK;
-    if (flags & MIAIR_PYRE_MULTILINE) opts |= PCRE2_MULTILINE;
+    if (flags & MIAIR_PYRE_MULTILINE) opts |= PCRE2_MULTILINE | PCRE2_ALT_CIRCUMFLEX; /* Python: ^ also after a final \n */
     int ec = 0;
     PCRE2_SIZE eo = 0;
     re->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, cctx);

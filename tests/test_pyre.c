@@ -381,35 +381,25 @@ static void test_multiline_anchors(void **state)
     FI("ab$", 0, "abab\n", {2, 4});
 }
 
-/* KNOWN BUG of runtime/pyre.c (reported, not fixed here): Python's MULTILINE
+/* Python's MULTILINE
  * '^' also matches after a '\n' that ends the text:
  *   re.finditer('^', 'a\n', re.M)    -> (0,0),(2,2)
  *   re.finditer('^$', 'a\n\n', re.M) -> (2,2),(3,3)
- * PCRE2 does so only with PCRE2_ALT_CIRCUMFLEX, which miair_pyre_compile()
- * does not set, so the translation finds (0,0) and (2,2) only. No regex of
- * SPEC.md can observe it (every '^' there is followed by a mandatory
- * character), so the test is skipped unless MIAIR_TEST_KNOWN_BUGS=1. */
+ * PCRE2 does so with PCRE2_ALT_CIRCUMFLEX, which miair_pyre_compile() sets
+ * with MULTILINE. */
 static void test_multiline_caret_at_end(void **state)
 {
     (void)state;
-    const char *on = getenv("MIAIR_TEST_KNOWN_BUGS");
-    if (!on || strcmp(on, "1")) skip();
     FI("^", MULTI, "a\n", {0, 0}, {2, 2});
     FI("^$", MULTI, "a\n\n", {2, 2}, {3, 3});
 }
 
-/* KNOWN BUG of runtime/pyre.c (reported, not fixed here): Python reads
- * 'a{,2}' as 'a{0,2}':
+/* Python reads 'a{,2}' as 'a{0,2}' (the translation writes {0,2}):
  *   re.finditer('a{,2}', 'aaa') -> (0,2),(2,3),(3,3)
- * The translation passes the braces through and PCRE2 before 10.43 (Debian's
- * 10.42 here) reads '{,2}' as literal characters: no match in 'aaa', a match
- * of the text 'a{,2}' instead. No regex of SPEC.md uses '{,n}'. Skipped
- * unless MIAIR_TEST_KNOWN_BUGS=1. */
+ * PCRE2 before 10.43 (Debian's 10.42) would read '{,2}' as literal text. */
 static void test_brace_without_minimum(void **state)
 {
     (void)state;
-    const char *on = getenv("MIAIR_TEST_KNOWN_BUGS");
-    if (!on || strcmp(on, "1")) skip();
     FI("a{,2}", 0, "aaa", {0, 2}, {2, 3}, {3, 3});
 }
 
