@@ -777,6 +777,7 @@ static void plot(const bench_opts *o)
             "set style histogram clustered\n"
             "set style fill solid 0.8\n"
             "set xtics auto\n"
+            "set yrange [1:*]\n"
             "plot 'throughput.csv' using 5:xtic(1) skip 1 title 'miair docs/s', \\\n"
             "     '' using 8 skip 1 title 'published docs/s'\n");
     if (fclose(f) != 0)
