@@ -255,7 +255,7 @@ miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs,
                              miair_batch_stats *stats);
 
 /* The thread count miair_batch_run() uses for `threads` (0 = all) before
- * clamping to the number of documents. */
+ * clamping to the number of documents (1 in a build without OpenMP). */
 int miair_batch_threads(int threads);
 
 /* Output formats of miair_batch_stats_format(). */

@@ -202,13 +202,14 @@ void miair_batch_options_init(miair_batch_options *o)
 
 int miair_batch_threads(int threads)
 {
+#ifdef MIAIR_HAVE_OPENMP
     if (threads > 0)
         return threads;
-#ifdef MIAIR_HAVE_OPENMP
     int t = omp_get_max_threads();
     return t > 0 ? t : 1;
 #else
-    return 1;
+    (void)threads;
+    return 1; /* built without OpenMP: the calling thread only */
 #endif
 }
 
