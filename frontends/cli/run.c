@@ -44,14 +44,15 @@ static int on_item(void *user, const miair_batch_item *it)
 {
     run_ctx *c = user;
     int rc;
-    progress_item(&c->prog, it->id, it->bytes, it->read_seconds + it->analyze_seconds + it->json_seconds,
-                  it->status == MIAIR_OK);
     if (it->status == MIAIR_OK) {
         rc = out_record(c->sink, it->id, it->result, it->json, it->json_len, (size_t)it->bytes);
     } else {
         char msg[320];
         rc = out_error(c->sink, it->id, cli_message(it, msg, sizeof msg));
     }
+    /* after the record: a bar drawn now stays until the next output clears it */
+    progress_item(&c->prog, it->id, it->bytes, it->read_seconds + it->analyze_seconds + it->json_seconds,
+                  it->status == MIAIR_OK);
     if (rc != 0)
         c->failed = 1;
     return rc;
