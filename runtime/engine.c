@@ -96,6 +96,7 @@ miair_status miair_engine_create(const miair_config *cfg, miair_engine **out) {
     if (!e) return MIAIR_ERR_NOMEM;
     e->k = k;
     e->cfg = *cfg;
+    if (cfg->window_bytes) miair_engine_set_window(e, cfg->window_bytes);
     for (int i = 0; i < 4; i++) e->weights[i] = fabs(sum - 1.0) > 0.001 ? cfg->weights[i] / sum : cfg->weights[i];
     char err[256];
     if (miair_engine_compile_rules(e, err, sizeof err)) {
@@ -144,24 +145,26 @@ int miair_result_list_pushf(miair_result *r, miair_list l, const char *fmt, ...)
     return miair_result_list_push(r, l, tmp);
 }
 
-int miair_result_add_occ(miair_result *r, const char *text, size_t text_len, size_t start, size_t end, size_t line) {
-    if (r->nocc == r->occ_cap) {
-        size_t nc = r->occ_cap ? 2 * r->occ_cap : 32;
-        miair_occ *np = realloc(r->occ, nc * sizeof *np);
+int miair_result_add_occ(miair_result *r, int rule, const char *text, size_t text_len, size_t start, size_t end,
+                         size_t line) {
+    miair_occvec *o = &r->occ[rule];
+    if (o->n == o->cap) {
+        size_t nc = o->cap ? 2 * o->cap : 16;
+        miair_occ *np = realloc(o->v, nc * sizeof *np);
         if (!np) return -1;
-        r->occ = np;
-        r->occ_cap = nc;
+        o->v = np;
+        o->cap = nc;
     }
     size_t off = miair_result_add_string(r, text, text_len);
     if (off == (size_t)-1) return -1;
-    r->occ[r->nocc++] = (miair_occ){off, text_len, start, end, line};
+    o->v[o->n++] = (miair_occ){off, text_len, start, end, line};
     return 0;
 }
 
 void miair_result_free(miair_result *r) {
     if (!r) return;
     for (int l = 0; l < MIAIR_LIST_COUNT_; l++) free(r->lists[l].off);
-    free(r->occ);
+    for (int i = 0; i < MIAIR_RULES; i++) free(r->occ[i].v);
     miair_buf_release(&r->arena);
     free(r);
 }
@@ -173,14 +176,18 @@ static double clamp01(double x) { return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x; }
 miair_status miair_finish(miair_result *r) {
     double *v = r->num;
     double sev = 0.0;
-    for (size_t i = 0; i < r->npat; i++) sev += miair_rules[r->pat[i].rule].severity;
+    size_t nocc = 0;
+    for (size_t i = 0; i < r->npat; i++) {
+        sev += miair_rules[r->pat_rule[i]].severity;
+        nocc += r->occ[r->pat_rule[i]].n;
+    }
     if (r->npat) sev /= (double)r->npat;
     double q = clamp01((0.85 - v[MIAIR_QUALITY_OVERALL]) / 0.85);
     double ed = fabs(v[MIAIR_INFORMATION_DENSITY] - 0.6) * 2.0;
     double ev = ed < 1.0 ? ed : 1.0;
     v[MIAIR_IMPROVEMENT_POTENTIAL] = clamp01(0.5 * q + 0.3 * sev + 0.2 * ev);
     v[MIAIR_PATTERN_COUNT] = (double)r->npat;
-    v[MIAIR_OCCURRENCE_COUNT] = (double)r->nocc;
+    v[MIAIR_OCCURRENCE_COUNT] = (double)nocc;
 
     const miair_strlist *sg = &r->lists[MIAIR_LIST_SUGGESTIONS];
     size_t nrec = 0;
@@ -198,7 +205,7 @@ miair_status miair_finish(miair_result *r) {
     }
     size_t taken = 0;
     for (size_t i = 0; i < r->npat && taken < 2; i++) {
-        const miair_rule *ru = &miair_rules[r->pat[i].rule];
+        const miair_rule *ru = &miair_rules[r->pat_rule[i]];
         if (ru->priority > 2) continue;
         char tmp[256];
         snprintf(tmp, sizeof tmp, "%s (%s)", ru->action, ru->name);
@@ -215,48 +222,78 @@ miair_status miair_finish(miair_result *r) {
 }
 
 #define PREVIEW_CHARS 200
+#define MIAIR_DEFAULT_WINDOW ((size_t)256 << 10)
 
-static miair_status analyze_into(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
-                                 miair_result *r) {
-    miair_text t;
-    miair_status st = miair_text_build(s, buf, len, &t);
-    if (st) return st;
-    r->empty = t.n == 0;
+void miair_engine_set_window(miair_engine *e, size_t bytes) { e->window = bytes < 64 ? 64 : bytes; }
+
+static miair_status analyze_text(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r) {
+    miair_status st;
+    miair_doc_reset(s);
+    r->empty = t->nb == 0;
     /* content_preview: the first 200 code points (+ "...") */
     size_t pb = 0, pc = 0;
-    while (pb < t.nb && pc < PREVIEW_CHARS) {
+    while (pb < t->nb && pc < PREVIEW_CHARS) {
         pb++;
-        while (pb < t.nb && (t.u8[pb] & 0xC0) == 0x80) pb++;
+        while (pb < t->nb && (t->u8[pb] & 0xC0) == 0x80) pb++;
         pc++;
     }
+    int more = pb < t->nb;
     r->preview_off = r->arena.len;
-    if (miair_buf_append(&r->arena, t.u8, pb) || (t.n > PREVIEW_CHARS && miair_buf_append(&r->arena, "...", 3)) ||
+    if (miair_buf_append(&r->arena, t->u8, pb) || (more && miair_buf_append(&r->arena, "...", 3)) ||
         miair_buf_append(&r->arena, "", 1))
         return MIAIR_ERR_NOMEM;
     r->preview_len = r->arena.len - 1 - r->preview_off;
 
-    if ((st = miair_entropy_stats(s, &t, r))) return st;
-    if (!r->empty && (st = miair_scan(e, s, &t))) return st;
-    long passive = 0, complex = 0;
-    if (!r->empty && (st = miair_patterns(e, s, &t, r, &passive, &complex))) return st;
-    if ((st = miair_quality(e, s, &t, r, passive, complex))) return st;
+    const size_t window = e->window ? e->window : MIAIR_DEFAULT_WINDOW;
+    for (size_t wa = 0; wa < t->nb;) {
+        size_t wb = t->nb - wa > window ? wa + window : t->nb;
+        while (wb < t->nb && (t->u8[wb] & 0xC0) == 0x80) wb--; /* a window ends at a character boundary */
+        if (wb == wa) wb = wa + 1;
+        s->wa = wa;
+        s->wb = wb;
+        if ((st = miair_window_text(e, s, t))) return st;
+        if ((st = miair_window_scan(e, s, t, r))) return st;
+        const size_t blocks = MIAIR_BLOCKS(wb - wa);
+        s->cp_before += (wb - wa) - s->rank_ct[blocks];
+        s->nl_before += s->rank_nl[blocks];
+        if (s->drop && wa >= 4096) s->drop(s->drop_ctx, 0, wa - 4096);
+        wa = wb;
+    }
+    s->n_cp = s->cp_before;
+    s->n_nl = s->nl_before;
+    if (!r->empty) {
+        if ((st = miair_scan_finish(e, s, t, r))) return st;
+        if ((st = miair_patterns_finish(e, s, t, r))) return st;
+    }
+    if ((st = miair_entropy_finish(s, r))) return st;
+    if ((st = miair_quality_finish(e, s, r))) return st;
     return miair_finish(r);
 }
 
-miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
-                                   miair_result **out) {
-    if (!e || !out || (!buf && len)) return MIAIR_ERR_INVALID;
+miair_status miair_analyze_text(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result **out) {
+    if (!e || !s || !t || !out) return MIAIR_ERR_INVALID;
     *out = NULL;
     miair_result *r = calloc(1, sizeof *r);
     if (!r) return MIAIR_ERR_NOMEM;
     s->k = e->k;
-    miair_status st = analyze_into(e, s, buf, len, r);
+    miair_status st = analyze_text(e, s, t, r);
     if (st) {
         miair_result_free(r);
         return st;
     }
     *out = r;
     return MIAIR_OK;
+}
+
+miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
+                                   miair_result **out) {
+    if (!e || !s || !out || (!buf && len)) return MIAIR_ERR_INVALID;
+    *out = NULL;
+    s->k = e->k;
+    miair_text t;
+    miair_status st = miair_text_prepare(s, buf, len, &t);
+    if (st) return st;
+    return miair_analyze_text(e, s, &t, out);
 }
 
 miair_status miair_analyze(const miair_engine *e, const void *buf, size_t len, miair_result **out) {
@@ -288,20 +325,20 @@ const char *miair_result_list_item(const miair_result *r, miair_list l, size_t i
 
 miair_status miair_result_pattern(const miair_result *r, size_t i, miair_pattern *out) {
     if (!r || !out || i >= r->npat) return MIAIR_ERR_INVALID;
-    const miair_rule *ru = &miair_rules[r->pat[i].rule];
+    const miair_rule *ru = &miair_rules[r->pat_rule[i]];
     out->type = ru->type;
     out->name = ru->name;
     out->description = ru->description;
     out->action = ru->action;
     out->severity = ru->severity;
     out->priority = ru->priority;
-    out->occurrence_count = r->pat[i].occ_count;
+    out->occurrence_count = r->occ[r->pat_rule[i]].n;
     return MIAIR_OK;
 }
 
 miair_status miair_result_occurrence(const miair_result *r, size_t i, size_t j, miair_occurrence *out) {
-    if (!r || !out || i >= r->npat || j >= r->pat[i].occ_count) return MIAIR_ERR_INVALID;
-    const miair_occ *o = &r->occ[r->pat[i].occ_begin + j];
+    if (!r || !out || i >= r->npat || j >= r->occ[r->pat_rule[i]].n) return MIAIR_ERR_INVALID;
+    const miair_occ *o = &r->occ[r->pat_rule[i]].v[j];
     out->text = r->arena.p + o->text_off;
     out->text_bytes = o->text_len;
     out->start = o->start;

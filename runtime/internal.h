@@ -1,15 +1,22 @@
-/* Internal structures of the analysis of one document (SPEC.md §1-5). */
+/* Internal structures of the analysis of one document (SPEC.md §1-5).
+ *
+ * The analysis walks the document's valid UTF-8 text in windows (a few
+ * hundred KB): everything is computed incrementally with state carried from
+ * window to window, so the working memory is bounded by the window size and
+ * the document's distinct words, never by its length (runtime/stream.c maps
+ * huge files and drops pages behind the window). */
 #ifndef MIAIR_INTERNAL_H
 #define MIAIR_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kernels.h"
 #include "miair.h"
 #include "prefilter.h"
 #include "pyre.h"
 
-/* ---- growable arrays and a string arena (offsets, so growth is safe) ---- */
+/* ---- growable byte buffers ---- */
 typedef struct {
     char *p;
     size_t len, cap;
@@ -19,54 +26,7 @@ int miair_buf_reserve(miair_buf *b, size_t extra);
 int miair_buf_append(miair_buf *b, const void *data, size_t n);
 void miair_buf_release(miair_buf *b);
 
-struct miair_scratch;
-struct miair_kernels;
-
-/* ---- the text model ---- */
-typedef struct {
-    const uint32_t *cp; /* decoded code points (NULL for ASCII text: they are the bytes) */
-    size_t n;
-    const uint8_t *u8;  /* the same text as valid UTF-8 */
-    size_t nb;
-    const uint32_t *lw; /* text.lower() (NULL for ASCII text: see the scratch's lw8) */
-    size_t nl;
-    int ascii;          /* every code point < 128: byte offsets are code-point offsets */
-} miair_text;
-
-/* Facts of one pass over the text (miair_text_stats). */
-typedef struct {
-    size_t ws_tokens;       /* len(text.split()) */
-    size_t sentences;       /* len(sentences(text)) */
-    size_t sentence_tokens; /* sum of their str.split() lengths (the lengths themselves: scratch sent) */
-    size_t paragraphs;      /* len(paragraphs(text)) */
-    double paragraph_sum;   /* sum of the paragraph scores of SPEC §3 clarity, in text order */
-} miair_text_facts;
-
-/* Converts increasing byte offsets of t->u8 into code-point offsets and line numbers. */
-typedef struct {
-    const miair_text *t;
-    size_t b, c, nl; /* byte offset, code-point offset, '\n' count before b */
-} miair_cursor;
-
-void miair_cursor_init(miair_cursor *k, const miair_text *t);
-/* Moves to byte offset b (>= the current one, or restarts when smaller). */
-void miair_cursor_seek(miair_cursor *k, size_t b);
-/* Code-point offset of byte offset b, moving the cursor forward (lines not maintained). */
-size_t miair_cursor_cp(miair_cursor *k, size_t b);
-
-/* Number of str.split() tokens of cp[0..n). */
-size_t miair_ws_tokens(const uint32_t *cp, size_t n);
-
-/* str.split() tokens of code points [a, b) of the text. */
-size_t miair_text_tokens(const miair_text *t, size_t a, size_t b);
-/* Whether text.lower()[start:start+len] holds an ASCII needle. */
-int miair_lower_window_contains(const struct miair_scratch *s, const miair_text *t, size_t start, size_t len,
-                                const char *needle);
-
-/* Occurrence of a code-point needle (ASCII string) in hay. */
-int miair_contains_ascii(const uint32_t *hay, size_t n, const char *needle);
-
-/* ---- rules ---- */
+/* ---- rules and regexes ---- */
 enum {
     RX_HEADERS, RX_CODE_BLOCKS, RX_LINKS, RX_TODO, RX_PLACEHOLDER, RX_CODE_LANG, RX_BULLETS,
     RX_VERSION, RX_YEARS, RX_WARN, RX_BROKEN_LINKS, RX_SECTIONS, RX_HEADER_TITLES, RX_SPACES,
@@ -87,17 +47,22 @@ typedef struct {
 
 extern const miair_rule miair_rules[MIAIR_RULES];
 
+/* scan_sets bits: the byte starts a prefiltered regex anywhere / only after a
+ * non-word byte (leading \b) / only at a line start (leading ^); is [0-9A-Za-z_]. */
+enum { SCAN_ANY = 1, SCAN_NW = 2, SCAN_LS = 4, SCAN_WORD = 8 };
+
 struct miair_engine {
     miair_config cfg;
     const struct miair_kernels *k; /* chosen once by runtime/dispatch.c */
-    double weights[4]; /* normalized */
-    miair_pyre rx[RX_COUNT];      /* .code NULL for custom rules */
-    miair_prefilter pf[RX_COUNT]; /* where each can start */
-    uint32_t first_mask[256];     /* byte -> regexes (bit = id) whose match may start with it (prefiltered ones) */
-    uint32_t nonword_mask;        /* regexes whose match needs a non-word byte before an ASCII first byte */
-    uint8_t scan_sets[256];       /* SCAN_* bits of each byte (runtime/scan.c) */
-    uint32_t pair_mask[128][128]; /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */
-    uint32_t line_start_mask;     /* regexes whose match starts a line */
+    double weights[4];             /* normalized */
+    miair_pyre rx[RX_COUNT];       /* .code NULL for custom rules */
+    miair_prefilter pf[RX_COUNT];  /* where each can start */
+    uint32_t first_mask[256];      /* byte -> prefiltered regexes (bit = id) whose match may start with it */
+    uint32_t nonword_mask;         /* regexes whose match needs a non-word byte before an ASCII first byte */
+    uint32_t line_start_mask;      /* regexes whose match starts a line */
+    uint8_t scan_sets[256];        /* SCAN_* bits of each byte */
+    uint32_t pair_mask[128][128];  /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */
+    size_t window;                 /* bytes per window */
 };
 
 /* ---- results ---- */
@@ -107,9 +72,9 @@ typedef struct {
 } miair_occ;
 
 typedef struct {
-    int rule;                  /* index in miair_rules */
-    size_t occ_begin, occ_count;
-} miair_pat;
+    miair_occ *v;
+    size_t n, cap;
+} miair_occvec;
 
 typedef struct {
     size_t *off; /* offsets in the arena of NUL-terminated strings */
@@ -124,81 +89,168 @@ struct miair_result {
     double sub[4][MIAIR_MAX_SUBSCORES];
     int nsub[4];
     miair_strlist lists[MIAIR_LIST_COUNT_];
-    miair_pat pat[MIAIR_RULES];
+    int pat_rule[MIAIR_RULES]; /* the patterns that fired, in rule order */
     size_t npat;
-    miair_occ *occ;
-    size_t nocc, occ_cap;
+    miair_occvec occ[MIAIR_RULES]; /* occurrences per rule */
     size_t preview_off, preview_len;
     miair_buf arena;
 };
 
-/* Per-analysis working memory. */
+size_t miair_result_add_string(miair_result *r, const char *s, size_t n);
+int miair_result_list_push(miair_result *r, miair_list l, const char *s);
+int miair_result_list_pushf(miair_result *r, miair_list l, const char *fmt, ...);
+int miair_result_add_occ(miair_result *r, int rule, const char *text, size_t text_len, size_t start, size_t end,
+                         size_t line);
+
+/* ---- the incremental state of one document ---- */
+
+/* Sums of the quality metrics' regex matches (SPEC §3) and custom rules' inputs. */
+typedef struct {
+    long headers, code_blocks, links, todo, placeholder, code_lang, bullets, versions, years, recent_years, warn,
+        broken, spaces, jumps;
+    int prev_level;
+    double header_words_sum, bracket_sum, link_sum;
+    long bullet_char[3];
+    size_t sections;            /* matches of ^#{1,3}\s+ */
+    size_t section_piece_start; /* code point where the current piece starts */
+} miair_quality_acc;
+
+/* Word table: distinct words of text.lower() (their UTF-8 bytes) in first-occurrence order. */
+typedef struct {
+    uint64_t hash;
+    size_t key_off, key_len; /* bytes in the key arena */
+    uint64_t count;
+} miair_word;
+
+/* Token / sentence / paragraph machine (carried across windows). */
+typedef struct {
+    uint64_t ns_carry, x_carry, t_carry, s_extra_carry;
+    size_t skip_until; /* separator search restarts here (byte offset) */
+    size_t s_tok, p_tok, p_pieces;
+    int para_nonblank;
+    size_t ws_tokens, sentences, sentence_tokens, paragraphs;
+    double paragraph_sum;
+} miair_stats_state;
+
+#define MIAIR_INTRO_CHARS 500
+#define MIAIR_TAIL_CHARS 1000
+#define MIAIR_NEEDLES 10 /* introduction usage example reference + technical words */
+
+/* Per-thread working memory, reused across documents. */
 typedef struct miair_scratch {
-    const struct miair_kernels *k; /* the engine's kernel table */
+    const struct miair_kernels *k;
     miair_pyre_scratch rx;
-    uint32_t *cp, *lw;
-    uint8_t *u8;
-    size_t cap_cp, cap_lw, cap_u8;
-    miair_buf words;    /* word table: see analyze.c */
-    size_t words_unit;  /* its keys: 1 = bytes of lw8, 4 = code points of lw */
-    miair_buf tmp;
-    uint32_t *cp_counts; /* 0x110000 counters, allocated on first non-ASCII text */
-    miair_buf touched;   /* non-ASCII code points seen (uint32) */
-    miair_buf matches[RX_COUNT]; /* per regex: ovectors (2*(1+captures) size_t each), in match order */
-    miair_buf newlines;  /* byte offsets of '\n' (size_t) */
-    miair_buf sent;      /* sentence lengths (size_t), text order */
-    miair_buf lw8;       /* text.lower() as UTF-8 */
-    miair_text_facts facts;
+    /* window buffers */
+    uint32_t *cp, *lw;        /* decoded window and its lower() (non-ASCII windows) */
+    size_t cap_cp, cap_lw;
+    miair_buf lw8;            /* the window's text.lower() as UTF-8 */
+    uint64_t *cls;            /* class bitmaps of the window (struct of arrays) */
+    uint32_t *rank_nl, *rank_ct; /* per block: newlines / continuation bytes before it in the window */
+    size_t cap_blocks;
+    /* whole-text buffer when the input is not valid UTF-8 (re-encoded) */
+    miair_buf valid;
+    /* character histogram */
+    uint64_t ascii_counts[128];
+    uint32_t *cp_keys;
+    uint64_t *cp_counts;
+    size_t cp_mask, cp_used;
+    /* words */
+    miair_buf words, word_keys, pending; /* entries, key bytes, a word cut by the window edge */
+    uint32_t *word_index;
+    size_t word_slots;
+    size_t nwords, words_cp_total, pending_cps;
+    /* sentence lengths: count per length */
+    uint64_t *sent_hist;
+    size_t sent_hist_cap, sent_max;
+    miair_stats_state st;
+    /* lowered-text checks */
+    unsigned sigma_prev;      /* sigma class of the last non-ignorable code point */
+    int has_fence;            /* "```" occurs in the text */
+    int needle_found[MIAIR_NEEDLES];
+    char needle_tail[32];
+    size_t needle_tail_len;
+    miair_buf intro;          /* text.lower()[:500] */
+    size_t intro_cps;
+    miair_buf tail;           /* text.lower()[-1000:] (so far) */
+    size_t tail_cps;
+    size_t lower_cps;         /* len(text.lower()) */
+    /* positions */
+    size_t wa, wb;            /* current window (bytes) */
+    size_t cp_before, nl_before;
+    size_t n_cp, n_nl;        /* totals */
+    /* scan */
+    size_t next[RX_COUNT];
+    size_t run_start[RX_COUNT], run_chars[RX_COUNT], run_start_cp[RX_COUNT], run_start_line[RX_COUNT];
+    int in_run[RX_COUNT];
+    size_t fallback_pos[RX_COUNT];
+    int fallback_state[RX_COUNT]; /* 0 search, 1 pending match, 2 done */
+    size_t fallback_ov[RX_COUNT][8];
+    int fallback_must_advance[RX_COUNT];
+    miair_quality_acc q;
+    miair_buf section_lens, header_ratios; /* doubles */
+    /* when set, called with byte ranges of the text that will not be read again soon (page dropping) */
+    void (*drop)(void *ctx, size_t from, size_t to);
+    void *drop_ctx;
 } miair_scratch;
-
-/* scan_sets bits: the byte starts a prefiltered regex anywhere / only after a
- * non-word byte (leading \b) / only at a line start (leading ^); is [0-9A-Za-z_]. */
-enum { SCAN_ANY = 1, SCAN_NW = 2, SCAN_LS = 4, SCAN_WORD = 8 };
-void miair_scan_prepare(miair_engine *e);
-
-/* Runs every regex of the engine over the text (prefiltered, exact re.finditer semantics). */
-miair_status miair_scan(const miair_engine *e, miair_scratch *s, const miair_text *t);
-/* The matches of regex id: *count of them, each stride size_t (byte offsets: group 0 start/end, then groups). */
-const size_t *miair_matches(const miair_engine *e, const miair_scratch *s, int id, size_t *count, size_t *stride);
-/* 1 + number of '\n' before byte offset b. */
-size_t miair_line_of(const miair_scratch *s, size_t b);
 
 int miair_scratch_init(miair_scratch *s);
 void miair_scratch_release(miair_scratch *s);
 
-/* Arena strings. Return the offset, or (size_t)-1 on OOM. */
-size_t miair_result_add_string(miair_result *r, const char *s, size_t n);
-int miair_result_list_push(miair_result *r, miair_list l, const char *s);
-int miair_result_list_pushf(miair_result *r, miair_list l, const char *fmt, ...);
-int miair_result_add_occ(miair_result *r, const char *text, size_t text_len, size_t start, size_t end, size_t line);
+/* The text of a document as the analysis sees it. */
+typedef struct {
+    const uint8_t *u8; /* valid UTF-8 */
+    size_t nb;
+} miair_text;
 
-/* Stages; each returns MIAIR_OK or an error status. */
-miair_status miair_text_build(miair_scratch *s, const void *buf, size_t len, miair_text *t);
-miair_status miair_entropy_stats(miair_scratch *s, const miair_text *t, miair_result *r);
-miair_status miair_quality(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
-                           long passive_count, long complex_count);
-miair_status miair_patterns(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
-                            long *passive_count, long *complex_count);
+/* ---- stages ---- */
+/* Valid UTF-8 for the input: the input itself, or its re-encoding in s->valid. */
+miair_status miair_text_prepare(miair_scratch *s, const void *buf, size_t len, miair_text *t);
+void miair_doc_reset(miair_scratch *s);
+/* One window [s->wa, s->wb): lower, character histogram, words, tokens/sentences/paragraphs, needles. */
+miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const miair_text *t);
+/* One window: every regex match starting in it, handed to the consumers. */
+miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r);
+/* After the last window. */
+miair_status miair_scan_finish(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r);
+miair_status miair_entropy_finish(miair_scratch *s, miair_result *r);
+miair_status miair_patterns_finish(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r);
+miair_status miair_quality_finish(const miair_engine *e, miair_scratch *s, miair_result *r);
 miair_status miair_finish(miair_result *r); /* improvement potential, recommendations */
+
+/* Consumers of regex matches (ov: byte offsets of groups; start/line of group 0). */
+miair_status miair_on_quality_match(miair_scratch *s, const miair_text *t, int id, const size_t *ov, size_t start_cp);
+miair_status miair_on_rule_match(miair_scratch *s, const miair_text *t, miair_result *r, int rule, const size_t *ov,
+                                 size_t start_cp, size_t end_cp, size_t line);
+
+/* Whether needle i of text.lower() was found: 0-3 introduction usage example reference,
+ * 4-9 function method class api code implementation. */
+int miair_needle_found(const miair_scratch *s, int i);
+/* Count of an ASCII word among words(text). */
+uint64_t miair_word_count(const miair_scratch *s, const char *word);
+
+/* Positions inside the current window (p in [wa, wb]). */
+size_t miair_cp_at(const miair_scratch *s, size_t p);
+size_t miair_line_at(const miair_scratch *s, size_t p);
+/* Code points in u8[a, b). */
+size_t miair_utf8_count(const uint8_t *u, size_t a, size_t b);
+/* str.split() tokens of u8[a, b) (valid UTF-8). */
+size_t miair_utf8_tokens(const uint8_t *u, size_t a, size_t b);
+/* Decodes the code point at u8[*i] (valid UTF-8) and advances *i. */
+uint32_t miair_utf8_next(const uint8_t *u, size_t *i);
 
 /* miair_analyze with caller-owned scratch (reused across documents). */
 miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
                                    miair_result **out);
+/* The same over an already valid UTF-8 text (streaming uses it on a mapping). */
+miair_status miair_analyze_text(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result **out);
 
 int miair_engine_compile_rules(miair_engine *e, char *err, size_t errlen);
-
-
-/* One pass: whitespace tokens, sentence lengths (into s->sent), paragraphs. */
-miair_status miair_text_stats(miair_scratch *s, const miair_text *t, miair_text_facts *f);
-/* Whether the lowered text holds an ASCII needle (memmem over s->lw8). */
-int miair_lower_contains(const miair_scratch *s, const char *needle);
-
-/* Word table built by miair_entropy_stats: count of an ASCII word. */
-uint64_t miair_word_lookup(const miair_scratch *s, const miair_text *t, const char *ascii);
+void miair_scan_prepare(miair_engine *e);
+/* Window size of an engine (tests force small windows to check equality). */
+void miair_engine_set_window(miair_engine *e, size_t bytes);
 
 /* Python-compatible helpers */
 double miair_mean(const double *x, size_t n);
 double miair_pstdev(const double *x, size_t n);
-double miair_entropy_of_counts(const uint64_t *counts, size_t k, uint64_t total);
 
 #endif

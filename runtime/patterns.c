@@ -45,128 +45,32 @@ enum {
     RULE_MISSING_INTRODUCTION = 0,
     RULE_UNBALANCED_SECTIONS = 1,
     RULE_NO_CONCLUSION = 2,
-    RULE_PASSIVE = 3,
-    RULE_COMPLEX = 4,
     RULE_MISSING_CODE_EXAMPLES = 7,
     RULE_INCONSISTENT_HEADERS = 9,
 };
 
-static int any_in_window(const miair_scratch *s, const miair_text *t, size_t start, size_t len,
-                         const char *const *needles) {
+miair_status miair_on_rule_match(miair_scratch *s, const miair_text *t, miair_result *r, int rule, const size_t *ov,
+                                 size_t start_cp, size_t end_cp, size_t line) {
+    (void)s;
+    if (miair_result_add_occ(r, rule, (const char *)t->u8 + ov[0], ov[1] - ov[0], start_cp, end_cp, line))
+        return MIAIR_ERR_NOMEM;
+    return MIAIR_OK;
+}
+
+static int memmem_any(const char *hay, size_t n, const char *const *needles) {
     for (; *needles; needles++)
-        if (miair_lower_window_contains(s, t, start, len, *needles)) return 1;
+        if (memmem(hay, n, *needles, strlen(*needles))) return 1;
     return 0;
 }
 
-static int any_lower(const miair_scratch *s, const char *const *needles) {
-    for (; *needles; needles++)
-        if (miair_lower_contains(s, *needles)) return 1;
-    return 0;
-}
-
-static miair_status fire_custom(miair_result *r, int rule, const char *text, size_t start, size_t end, size_t line) {
-    miair_pat *p = &r->pat[r->npat];
-    p->rule = rule;
-    p->occ_begin = r->nocc;
-    p->occ_count = 1;
-    if (miair_result_add_occ(r, text, strlen(text), start, end, line)) return MIAIR_ERR_NOMEM;
-    r->npat++;
-    return MIAIR_OK;
-}
-
-/* A regex rule: one pattern holding every match of its regex, when there is one. */
-static miair_status regex_rule(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
-                               int rule, long *count) {
-    size_t nm, stride;
-    const size_t *m = miair_matches(e, s, RX_RULE0 + rule, &nm, &stride);
-    miair_cursor k;
-    miair_cursor_init(&k, t);
-    size_t begin = r->nocc;
-    for (size_t i = 0; i < nm; i++, m += stride) {
-        size_t start = miair_cursor_cp(&k, m[0]);
-        size_t line = miair_line_of(s, m[0]);
-        size_t end = miair_cursor_cp(&k, m[1]);
-        if (miair_result_add_occ(r, (const char *)t->u8 + m[0], m[1] - m[0], start, end, line))
-            return MIAIR_ERR_NOMEM;
-    }
-    *count = (long)nm;
-    if (nm) {
-        miair_pat *p = &r->pat[r->npat++];
-        p->rule = rule;
-        p->occ_begin = begin;
-        p->occ_count = nm;
-    }
-    return MIAIR_OK;
-}
-
-/* unbalanced_sections: re.split(r'^#{1,3}\s+', text, flags=re.M). */
-static miair_status unbalanced_sections(const miair_engine *e, miair_scratch *s, const miair_text *t,
-                                        miair_result *r) {
-    size_t nm, stride;
-    const size_t *m = miair_matches(e, s, RX_SECTIONS, &nm, &stride);
-    if (nm + 1 <= 2) return MIAIR_OK;
-    miair_cursor k;
-    miair_cursor_init(&k, t);
-    s->tmp.len = 0;
-    size_t piece_start = 0; /* code points */
-    for (size_t i = 0; i < nm; i++, m += stride) {
-        size_t a = miair_cursor_cp(&k, m[0]);
-        if (i > 0) {
-            double len = (double)(a - piece_start);
-            if (miair_buf_append(&s->tmp, &len, sizeof len)) return MIAIR_ERR_NOMEM;
-        }
-        piece_start = miair_cursor_cp(&k, m[1]);
-    }
-    double len = (double)(t->n - piece_start);
-    if (miair_buf_append(&s->tmp, &len, sizeof len)) return MIAIR_ERR_NOMEM;
-    const double *x = (const double *)s->tmp.p;
-    size_t nx = s->tmp.len / sizeof(double);
-    double mean = miair_mean(x, nx), sd = miair_pstdev(x, nx);
-    if (sd > 0.7 * mean) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "Section imbalance detected (std: %.0f, avg: %.0f)", sd, mean);
-        return fire_custom(r, RULE_UNBALANCED_SECTIONS, msg, 0, 0, 1);
-    }
-    return MIAIR_OK;
-}
-
-/* inconsistent_headers: titles of ^(#{1,6})\s+(.+)$ whose first character is uppercase. */
-static miair_status inconsistent_headers(const miair_engine *e, miair_scratch *s, const miair_text *t,
-                                         miair_result *r) {
-    size_t nm, stride;
-    const size_t *m = miair_matches(e, s, RX_HEADER_TITLES, &nm, &stride);
-    miair_cursor k;
-    miair_cursor_init(&k, t);
-    s->tmp.len = 0;
-    for (size_t i = 0; i < nm; i++, m += stride) {
-        size_t a = miair_cursor_cp(&k, m[4]);
-        size_t b = miair_cursor_cp(&k, m[5]);
-        if (a == b || !miair_uc_isupper(t->ascii ? t->u8[a] : t->cp[a])) continue;
-        size_t words = 0, upper = 0;
-        int in = 0;
-        for (size_t j = a; j < b; j++) {
-            uint32_t c = t->ascii ? t->u8[j] : t->cp[j];
-            int sp = miair_uc_isspace(c);
-            if (!sp && !in) {
-                words++;
-                upper += miair_uc_isupper(c);
-            }
-            in = !sp;
-        }
-        double ratio = (double)upper / (double)words;
-        if (miair_buf_append(&s->tmp, &ratio, sizeof ratio)) return MIAIR_ERR_NOMEM;
-    }
-    size_t nx = s->tmp.len / sizeof(double);
-    if (nx && miair_pstdev((const double *)s->tmp.p, nx) > 0.3)
-        return fire_custom(r, RULE_INCONSISTENT_HEADERS, "Inconsistent header capitalization", 0, 0, 1);
+static miair_status fire(miair_result *r, int rule, const char *text, size_t start, size_t end, size_t line) {
+    if (text && miair_result_add_occ(r, rule, text, strlen(text), start, end, line)) return MIAIR_ERR_NOMEM;
+    r->pat_rule[r->npat++] = rule;
     return MIAIR_OK;
 }
 
 static const char *const intro_words[] = {"introduction", "overview", "getting started", "about", NULL};
 static const char *const conclusion_words[] = {"conclusion", "summary", "recap", "final thoughts", NULL};
-static const char *const technical_words[] = {"function", "method", "class", "api", "code", "implementation", NULL};
-
-static int has_fence(const miair_text *t) { return memmem(t->u8, t->nb, "```", 3) != NULL; }
 
 static miair_status insights(miair_result *r) {
     if (r->npat == 0)
@@ -179,7 +83,7 @@ static miair_status insights(miair_result *r) {
     size_t counts[MIAIR_RULES], ntypes = 0;
     size_t high = 0;
     for (size_t i = 0; i < r->npat; i++) {
-        const miair_rule *ru = &miair_rules[r->pat[i].rule];
+        const miair_rule *ru = &miair_rules[r->pat_rule[i]];
         if (ru->severity >= 0.7) high++;
         size_t j = 0;
         while (j < ntypes && strcmp(types[j], ru->type)) j++;
@@ -200,17 +104,18 @@ static miair_status insights(miair_result *r) {
     if (r->npat > 5) {
         double sum = 0.0, sq = 0.0;
         size_t n = 0;
-        for (size_t i = 0; i < r->npat; i++)
-            for (size_t j = 0; j < r->pat[i].occ_count; j++) {
-                sum += (double)r->occ[r->pat[i].occ_begin + j].line;
-                n++;
-            }
+        for (size_t i = 0; i < r->npat; i++) {
+            const miair_occvec *o = &r->occ[r->pat_rule[i]];
+            for (size_t j = 0; j < o->n; j++, n++) sum += (double)o->v[j].line;
+        }
         double mean = sum / (double)n;
-        for (size_t i = 0; i < r->npat; i++)
-            for (size_t j = 0; j < r->pat[i].occ_count; j++) {
-                double d = (double)r->occ[r->pat[i].occ_begin + j].line - mean;
+        for (size_t i = 0; i < r->npat; i++) {
+            const miair_occvec *o = &r->occ[r->pat_rule[i]];
+            for (size_t j = 0; j < o->n; j++) {
+                double d = (double)o->v[j].line - mean;
                 sq += d * d;
             }
+        }
         double sd = sqrt(sq / (double)n);
         const char *msg = sd < 0.5 * mean ? "Patterns are concentrated in specific document sections"
                                           : "Patterns are distributed throughout the document";
@@ -219,40 +124,53 @@ static miair_status insights(miair_result *r) {
     return MIAIR_OK;
 }
 
-miair_status miair_patterns(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
-                            long *passive_count, long *complex_count) {
+/* The custom rules, the list of patterns in rule order, the insights. */
+miair_status miair_patterns_finish(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r) {
+    (void)t;
     miair_status st = MIAIR_OK;
-    *passive_count = *complex_count = 0;
     for (int rule = 0; rule < MIAIR_RULES && !st; rule++) {
-        long cnt = 0;
         switch (rule) {
-        case RULE_MISSING_INTRODUCTION: {
-            size_t m = t->nl < 500 ? t->nl : 500;
-            if (!any_in_window(s, t, 0, m, intro_words))
-                st = fire_custom(r, rule, "Missing introduction section", 0, 0, 1);
+        case RULE_MISSING_INTRODUCTION:
+            if (!memmem_any(s->intro.p, s->intro.len, intro_words))
+                st = fire(r, rule, "Missing introduction section", 0, 0, 1);
             break;
-        }
-        case RULE_UNBALANCED_SECTIONS: st = unbalanced_sections(e, s, t, r); break;
-        case RULE_NO_CONCLUSION: {
-            size_t m = t->nl < 1000 ? t->nl : 1000;
-            if (!any_in_window(s, t, t->nl - m, m, conclusion_words)) {
-                size_t lines = s->newlines.len / sizeof(size_t);
-                st = fire_custom(r, rule, "Missing conclusion or summary", t->n - 1, t->n, lines);
+        case RULE_UNBALANCED_SECTIONS:
+            if (s->q.sections + 1 > 2) {
+                double len = (double)(s->n_cp - s->q.section_piece_start);
+                if (miair_buf_append(&s->section_lens, &len, sizeof len)) return MIAIR_ERR_NOMEM;
+                const double *x = (const double *)s->section_lens.p;
+                size_t nx = s->section_lens.len / sizeof(double);
+                double mean = miair_mean(x, nx), sd = miair_pstdev(x, nx);
+                if (sd > 0.7 * mean) {
+                    char msg[128];
+                    snprintf(msg, sizeof msg, "Section imbalance detected (std: %.0f, avg: %.0f)", sd, mean);
+                    st = fire(r, rule, msg, 0, 0, 1);
+                }
             }
             break;
-        }
-        case RULE_MISSING_CODE_EXAMPLES:
-            if (!has_fence(t) && any_lower(s, technical_words))
-                st = fire_custom(r, rule, "Technical documentation without code examples", 0, 0, 1);
+        case RULE_NO_CONCLUSION:
+            if (!memmem_any(s->tail.p, s->tail.len, conclusion_words))
+                st = fire(r, rule, "Missing conclusion or summary", s->n_cp - 1, s->n_cp, s->n_nl);
             break;
-        case RULE_INCONSISTENT_HEADERS: st = inconsistent_headers(e, s, t, r); break;
+        case RULE_MISSING_CODE_EXAMPLES: {
+            int technical = 0;
+            for (int i = 4; i < 10; i++) technical |= miair_needle_found(s, i);
+            if (technical && !s->has_fence)
+                st = fire(r, rule, "Technical documentation without code examples", 0, 0, 1);
+            break;
+        }
+        case RULE_INCONSISTENT_HEADERS: {
+            size_t nx = s->header_ratios.len / sizeof(double);
+            if (nx && miair_pstdev((const double *)s->header_ratios.p, nx) > 0.3)
+                st = fire(r, rule, "Inconsistent header capitalization", 0, 0, 1);
+            break;
+        }
         default:
-            st = regex_rule(e, s, t, r, rule, &cnt);
-            if (rule == RULE_PASSIVE) *passive_count = cnt;
-            if (rule == RULE_COMPLEX) *complex_count = cnt;
+            if (r->occ[rule].n) st = fire(r, rule, NULL, 0, 0, 0);
             break;
         }
     }
+    (void)e;
     if (st) return st;
     return insights(r);
 }

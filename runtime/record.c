@@ -133,7 +133,7 @@ static void summary(jw *w, const miair_result *r) {
     const char *types[MIAIR_RULES];
     size_t counts[MIAIR_RULES], nt = 0;
     for (size_t i = 0; i < r->npat; i++) {
-        const miair_rule *ru = &miair_rules[r->pat[i].rule];
+        const miair_rule *ru = &miair_rules[r->pat_rule[i]];
         high += ru->priority <= 2;
         sev += ru->severity;
         size_t j = 0;
@@ -166,7 +166,7 @@ static void patterns(jw *w, const miair_result *r) {
     key(w, "patterns");
     put(w, "[", 1);
     for (size_t i = 0; i < r->npat; i++) {
-        const miair_rule *ru = &miair_rules[r->pat[i].rule];
+        const miair_rule *ru = &miair_rules[r->pat_rule[i]];
         if (i) put(w, ",", 1);
         put(w, "{", 1);
         key(w, "type"), jcstr(w, ru->type), put(w, ",", 1);
@@ -177,8 +177,9 @@ static void patterns(jw *w, const miair_result *r) {
         key(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
         key(w, "occurrences");
         put(w, "[", 1);
-        for (size_t j = 0; j < r->pat[i].occ_count; j++) {
-            const miair_occ *o = &r->occ[r->pat[i].occ_begin + j];
+        const miair_occvec *ov = &r->occ[r->pat_rule[i]];
+        for (size_t j = 0; j < ov->n; j++) {
+            const miair_occ *o = &ov->v[j];
             if (j) put(w, ",", 1);
             put(w, "{", 1);
             key(w, "text"), jstr(w, r->arena.p + o->text_off, o->text_len), put(w, ",", 1);
@@ -199,7 +200,7 @@ static void improvement_map(jw *w, const miair_result *r) {
     for (int prio = 1; prio <= 5; prio++) {
         int first = 1;
         for (size_t i = 0; i < r->npat; i++) {
-            const miair_rule *ru = &miair_rules[r->pat[i].rule];
+            const miair_rule *ru = &miair_rules[r->pat_rule[i]];
             if (ru->priority != prio) continue;
             if (first) {
                 char k[32];
@@ -216,7 +217,7 @@ static void improvement_map(jw *w, const miair_result *r) {
             key(w, "pattern"), jcstr(w, ru->name), put(w, ",", 1);
             key(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
             key(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
-            key(w, "occurrences"), jint(w, r->pat[i].occ_count);
+            key(w, "occurrences"), jint(w, r->occ[r->pat_rule[i]].n);
             put(w, "}", 1);
         }
         if (!first) put(w, "]", 1);

@@ -13,15 +13,6 @@ static double dmax(double a, double b) { return a > b ? a : b; }
 
 static void sub(miair_result *r, int dim, double v) { r->sub[dim][r->nsub[dim]++] = v; }
 
-typedef struct {
-    long headers, code_blocks, links, todo, placeholder, code_lang, bullets, versions, years, recent_years,
-        warn, broken, spaces, jumps;
-    double header_words_sum;
-    double bracket_sum; /* sum over blocks of balanced pairs / 3 */
-    double link_sum;    /* sum over links of 1.0 or 0.5 */
-    long bullet_char[3];
-} counts;
-
 static int ends_with(const uint8_t *s, size_t n, const char *suf) {
     size_t m = strlen(suf);
     return n >= m && !memcmp(s + n - m, suf, m);
@@ -31,82 +22,102 @@ static int starts_with(const uint8_t *s, size_t n, const char *pre) {
     return n >= m && !memcmp(s, pre, m);
 }
 
-/* Loops over the matches of regex `which`: ov points at each one's offsets. */
-#define FOR_MATCHES(which) \
-    for (size_t nm_, st_, i_ = 0, *m_ = (size_t *)miair_matches(e, s, which, &nm_, &st_); \
-         i_ < nm_ && ((ov = m_ + i_ * st_), 1); i_++)
-
-static miair_status gather(const miair_engine *e, miair_scratch *s, const miair_text *t, counts *c) {
-    const size_t *ov;
-    miair_cursor k;
-    memset(c, 0, sizeof *c);
+/* One match of a quality regex (SPEC §3, and the inputs of two custom rules of §4). */
+miair_status miair_on_quality_match(miair_scratch *s, const miair_text *t, int id, const size_t *ov, size_t start_cp) {
+    miair_quality_acc *c = &s->q;
     const uint8_t *u = t->u8;
-
-    int prev_level = -1;
-    miair_cursor_init(&k, t);
-    FOR_MATCHES(RX_HEADERS) {
+    switch (id) {
+    case RX_HEADERS: {
         c->headers++;
         size_t level = 0;
         while (ov[0] + level < ov[1] && u[ov[0] + level] == '#') level++;
-        if (prev_level >= 0 && (int)level - prev_level > 1) c->jumps++;
-        prev_level = (int)level;
-        /* h.strip('#').strip().split() */
-        size_t a = ov[0], b = ov[1];
+        if (c->prev_level >= 0 && (int)level - c->prev_level > 1) c->jumps++;
+        c->prev_level = (int)level;
+        size_t a = ov[0], b = ov[1]; /* h.strip('#').strip().split() */
         while (a < b && u[a] == '#') a++;
         while (b > a && u[b - 1] == '#') b--;
-        size_t ca = miair_cursor_cp(&k, a);
-        c->header_words_sum += (double)miair_text_tokens(t, ca, miair_cursor_cp(&k, b));
+        c->header_words_sum += (double)miair_utf8_tokens(u, a, b);
+        break;
     }
-
-    FOR_MATCHES(RX_CODE_BLOCKS) {
-        c->code_blocks++;
+    case RX_CODE_BLOCKS: {
         long n[6] = {0};
-        static const char br[] = "()[]{}";
         for (size_t i = ov[0]; i < ov[1]; i++) {
-            const char *q = u[i] ? strchr(br, u[i]) : NULL;
-            if (q) n[q - br]++;
+            switch (u[i]) {
+            case '(': n[0]++; break;
+            case ')': n[1]++; break;
+            case '[': n[2]++; break;
+            case ']': n[3]++; break;
+            case '{': n[4]++; break;
+            case '}': n[5]++; break;
+            default: break;
+            }
         }
+        c->code_blocks++;
         c->bracket_sum += (double)((n[0] == n[1]) + (n[2] == n[3]) + (n[4] == n[5])) / 3.0;
+        break;
     }
-
-    FOR_MATCHES(RX_LINKS) {
-        c->links++;
+    case RX_LINKS: {
         const uint8_t *url = u + ov[4];
         size_t n = ov[5] - ov[4];
         int good = starts_with(url, n, "http://") || starts_with(url, n, "https://") || starts_with(url, n, "/") ||
                    starts_with(url, n, "#") || starts_with(url, n, "./") || ends_with(url, n, ".md") ||
                    ends_with(url, n, ".html") || ends_with(url, n, ".pdf");
+        c->links++;
         c->link_sum += good ? 1.0 : 0.5;
+        break;
     }
-
-    FOR_MATCHES(RX_BULLETS) {
+    case RX_BULLETS:
         c->bullets++;
         for (size_t i = ov[0]; i < ov[1]; i++) {
-            const char *q = u[i] ? strchr("-*+", u[i]) : NULL;
-            if (q) {
-                c->bullet_char[q - "-*+"]++;
+            int k = u[i] == '-' ? 0 : u[i] == '*' ? 1 : u[i] == '+' ? 2 : -1;
+            if (k >= 0) {
+                c->bullet_char[k]++;
                 break;
             }
         }
-    }
-
-    FOR_MATCHES(RX_YEARS) {
-        c->years++;
+        break;
+    case RX_YEARS: {
         int y = 0;
         for (size_t i = ov[0]; i < ov[1]; i++) y = y * 10 + (u[i] - '0');
+        c->years++;
         c->recent_years += y >= 2023;
+        break;
     }
-
-    struct {
-        int rx;
-        long *out;
-    } simple[] = {{RX_TODO, &c->todo},       {RX_PLACEHOLDER, &c->placeholder}, {RX_CODE_LANG, &c->code_lang},
-                  {RX_VERSION, &c->versions}, {RX_WARN, &c->warn},              {RX_BROKEN_LINKS, &c->broken},
-                  {RX_SPACES, &c->spaces}};
-    for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
-        size_t n, stride;
-        (void)miair_matches(e, s, simple[i].rx, &n, &stride);
-        *simple[i].out = (long)n;
+    case RX_SECTIONS: { /* re.split(r'^#{1,3}\s+', text, flags=re.M): lengths of the pieces after the first */
+        if (c->sections) {
+            double len = (double)(start_cp - c->section_piece_start);
+            if (miair_buf_append(&s->section_lens, &len, sizeof len)) return MIAIR_ERR_NOMEM;
+        }
+        c->sections++;
+        c->section_piece_start = start_cp + miair_utf8_count(u, ov[0], ov[1]);
+        break;
+    }
+    case RX_HEADER_TITLES: { /* inconsistent_headers: titles whose first character is uppercase */
+        size_t i = ov[4];
+        if (i == ov[5] || !miair_uc_isupper(miair_utf8_next(u, &i))) break;
+        size_t words = 0, upper = 0;
+        int in = 0;
+        for (i = ov[4]; i < ov[5];) {
+            uint32_t ch = miair_utf8_next(u, &i);
+            int sp = miair_uc_isspace(ch);
+            if (!sp && !in) {
+                words++;
+                upper += miair_uc_isupper(ch);
+            }
+            in = !sp;
+        }
+        double ratio = (double)upper / (double)words;
+        if (miair_buf_append(&s->header_ratios, &ratio, sizeof ratio)) return MIAIR_ERR_NOMEM;
+        break;
+    }
+    case RX_TODO: c->todo++; break;
+    case RX_PLACEHOLDER: c->placeholder++; break;
+    case RX_CODE_LANG: c->code_lang++; break;
+    case RX_VERSION: c->versions++; break;
+    case RX_WARN: c->warn++; break;
+    case RX_BROKEN_LINKS: c->broken++; break;
+    case RX_SPACES: c->spaces++; break;
+    default: break;
     }
     return MIAIR_OK;
 }
@@ -127,7 +138,7 @@ static miair_status suggestions(miair_result *r) {
     const double dims[4] = {v[MIAIR_QUALITY_COMPLETENESS], v[MIAIR_QUALITY_CLARITY], v[MIAIR_QUALITY_CONSISTENCY],
                             v[MIAIR_QUALITY_ACCURACY]};
     const double overall = v[MIAIR_QUALITY_OVERALL];
-    if (overall < 0.5 && overall < 0.85 &&
+    if (overall < 0.5 &&
         miair_result_list_push(r, MIAIR_LIST_SUGGESTIONS,
                                "Major revision recommended - document needs significant improvement"))
         return MIAIR_ERR_NOMEM;
@@ -151,19 +162,17 @@ static void finish_dims(const miair_engine *e, miair_result *r) {
     v[MIAIR_PASSES_GATE] = v[MIAIR_QUALITY_OVERALL] >= 0.85;
 }
 
-miair_status miair_quality(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
-                           long passive, long complex) {
-    miair_status st;
-    if (t->n == 0) {
+miair_status miair_quality_finish(const miair_engine *e, miair_scratch *s, miair_result *r) {
+    if (r->empty) {
         finish_dims(e, r);
         r->num[MIAIR_QUALITY_OVERALL] = 0.0; /* SPEC §3: empty text scores 0 on all five */
         r->num[MIAIR_PASSES_GATE] = 0;
         if (miair_result_list_push(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Document is empty")) return MIAIR_ERR_NOMEM;
         return suggestions(r);
     }
-    counts c;
-    if ((st = gather(e, s, t, &c))) return st;
-    const miair_text_facts *tf = &s->facts;
+    const miair_quality_acc c = s->q;
+    const miair_stats_state *tf = &s->st;
+    const long passive = (long)r->occ[3].n, complex = (long)r->occ[4].n; /* rules 4 and 5 */
     const size_t ntok = tf->ws_tokens;
     const double ntok_d = (double)ntok, ntok1 = (double)(ntok ? ntok : 1);
 
@@ -173,9 +182,8 @@ miair_status miair_quality(const miair_engine *e, miair_scratch *s, const miair_
     sub(r, DIM_COMPLETENESS, dmin((double)c.links / 2.0, 1.0));
     sub(r, DIM_COMPLETENESS, dmax(0.0, 1.0 - 0.1 * (double)(c.todo + c.placeholder)));
     sub(r, DIM_COMPLETENESS, dmin(ntok_d / 500.0, 1.0));
-    static const char *const sections[] = {"introduction", "usage", "example", "reference"};
     int found = 0;
-    for (int i = 0; i < 4; i++) found += miair_lower_contains(s, sections[i]);
+    for (int i = 0; i < 4; i++) found += miair_needle_found(s, i); /* introduction usage example reference */
     sub(r, DIM_COMPLETENESS, (double)found / 4.0);
 
     /* clarity */
@@ -191,9 +199,9 @@ miair_status miair_quality(const miair_engine *e, miair_scratch *s, const miair_
 
     /* consistency */
     {
-        uint64_t setup = miair_word_lookup(s, t, "setup"), email = miair_word_lookup(s, t, "email"),
-                 database = miair_word_lookup(s, t, "database"), db = miair_word_lookup(s, t, "db"),
-                 api = miair_word_lookup(s, t, "api");
+        uint64_t setup = miair_word_count(s, "setup"), email = miair_word_count(s, "email"),
+                 database = miair_word_count(s, "database"), db = miair_word_count(s, "db"),
+                 api = miair_word_count(s, "api");
         const uint64_t groups[4][3] = {{setup, 0, 0}, {email, 0, email}, {database, db, db}, {api, api, api}};
         double gsum = 0.0;
         int ng = 0;

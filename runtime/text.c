@@ -1,14 +1,19 @@
-/* The text model of SPEC §1: decoding, re-encoding, lower(), positions. */
+/* The text model of SPEC §1, window by window: valid UTF-8, lower(),
+ * character histogram, words, tokens / sentences / paragraphs, the
+ * lowered-text substring checks, positions. */
 #define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
+#include <xxhash.h>
+
 #include "internal.h"
-#include "kernels.h"
 #include "unicode.h"
 
+/* ---- buffers ---- */
+
 int miair_buf_reserve(miair_buf *b, size_t extra) {
-    if (b->len + extra <= b->cap) return 0;
+    if (b->len + extra <= b->cap && b->p) return 0;
     size_t nc = b->cap ? b->cap : 64;
     while (nc < b->len + extra) {
         if (nc > SIZE_MAX / 2) return -1;
@@ -22,7 +27,7 @@ int miair_buf_reserve(miair_buf *b, size_t extra) {
 }
 
 int miair_buf_append(miair_buf *b, const void *data, size_t n) {
-    if (miair_buf_reserve(b, n)) return -1;
+    if (b->len + n > b->cap && miair_buf_reserve(b, n)) return -1;
     if (n) memcpy(b->p + b->len, data, n);
     b->len += n;
     return 0;
@@ -33,7 +38,6 @@ void miair_buf_release(miair_buf *b) {
     memset(b, 0, sizeof *b);
 }
 
-/* Grows an array of elem-sized items to hold at least n. */
 static int grow(void **p, size_t *cap, size_t n, size_t elem) {
     if (n <= *cap && *p) return 0;
     size_t nc = n < 256 ? 256 : n + n / 4;
@@ -54,315 +58,628 @@ void miair_scratch_release(miair_scratch *s) {
     miair_pyre_scratch_release(&s->rx);
     free(s->cp);
     free(s->lw);
-    free(s->u8);
+    free(s->cls);
+    free(s->rank_nl);
+    free(s->rank_ct);
+    free(s->cp_keys);
     free(s->cp_counts);
-    miair_buf_release(&s->words);
-    miair_buf_release(&s->tmp);
-    miair_buf_release(&s->touched);
-    miair_buf_release(&s->newlines);
-    miair_buf_release(&s->sent);
-    miair_buf_release(&s->lw8);
-    for (int i = 0; i < RX_COUNT; i++) miair_buf_release(&s->matches[i]);
+    free(s->word_index);
+    free(s->sent_hist);
+    miair_buf *bufs[] = {&s->lw8, &s->valid, &s->words, &s->word_keys, &s->pending, &s->intro, &s->tail,
+                         &s->section_lens, &s->header_ratios};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) miair_buf_release(bufs[i]);
     memset(s, 0, sizeof *s);
 }
 
-static int all_ascii(const uint8_t *p, size_t n) {
-    uint64_t acc = 0;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x;
-        memcpy(&x, p + i, 8);
-        acc |= x;
+/* ---- UTF-8 ---- */
+
+uint32_t miair_utf8_next(const uint8_t *u, size_t *i) {
+    uint32_t c = u[(*i)++];
+    if (c < 0x80) return c;
+    if (c < 0xE0) return ((c & 0x1F) << 6) | (u[(*i)++] & 0x3F);
+    if (c < 0xF0) {
+        c = ((c & 0x0F) << 12) | ((uint32_t)(u[*i] & 0x3F) << 6) | (u[*i + 1] & 0x3F);
+        *i += 2;
+        return c;
     }
-    for (; i < n; i++) acc |= p[i];
-    return (acc & 0x8080808080808080ull) == 0;
+    c = ((c & 0x07) << 18) | ((uint32_t)(u[*i] & 0x3F) << 12) | ((uint32_t)(u[*i + 1] & 0x3F) << 6) |
+        (u[*i + 2] & 0x3F);
+    *i += 3;
+    return c;
 }
 
-miair_status miair_text_build(miair_scratch *s, const void *buf, size_t len, miair_text *t) {
-    memset(t, 0, sizeof *t);
-    if (len > SIZE_MAX / 8) return MIAIR_ERR_TOO_BIG;
-    const uint8_t *in = (const uint8_t *)buf;
-    s->lw8.len = 0;
-    if (!len || all_ascii(in, len)) {
-        /* ASCII: code points are the bytes; no decoded arrays (cp, lw stay NULL) */
-        if (miair_buf_reserve(&s->lw8, len + 1)) return MIAIR_ERR_NOMEM;
-        for (size_t i = 0; i < len; i++) {
-            uint8_t c = in[i];
-            s->lw8.p[i] = (char)((unsigned)c - 'A' < 26u ? c + 32 : c);
-        }
-        s->lw8.len = len;
-        t->u8 = in ? in : (const uint8_t *)"";
-        t->n = t->nb = t->nl = len;
-        t->ascii = 1;
-        return MIAIR_OK;
-    }
-    if (grow((void **)&s->cp, &s->cap_cp, len + 1, sizeof *s->cp)) return MIAIR_ERR_NOMEM;
-    size_t n = miair_utf8_decode(in, len, s->cp);
-    if (grow((void **)&s->u8, &s->cap_u8, 3 * n + 1, 1)) return MIAIR_ERR_NOMEM; /* U+FFFD for one byte: 3 bytes */
-    size_t nb = miair_utf8_encode(s->cp, n, s->u8);
-    if (grow((void **)&s->lw, &s->cap_lw, 2 * n + 1, sizeof *s->lw)) return MIAIR_ERR_NOMEM;
-    size_t nl = miair_lower(s->cp, n, s->lw);
-    /* text.lower() as UTF-8, for substring searches */
-    if (miair_buf_reserve(&s->lw8, 4 * nl + 1)) return MIAIR_ERR_NOMEM;
-    s->lw8.len = miair_utf8_encode(s->lw, nl, (uint8_t *)s->lw8.p);
-    t->cp = s->cp;
-    t->n = n;
-    t->u8 = s->u8;
-    t->nb = nb;
-    t->lw = s->lw;
-    t->nl = nl;
-    t->ascii = 0;
-    return MIAIR_OK;
+size_t miair_utf8_count(const uint8_t *u, size_t a, size_t b) {
+    size_t c = 0;
+    for (size_t i = a; i < b; i++) c += (u[i] & 0xC0) != 0x80;
+    return c;
 }
 
-size_t miair_text_tokens(const miair_text *t, size_t a, size_t b) {
-    if (!t->ascii) return miair_ws_tokens(t->cp + a, b - a);
+size_t miair_utf8_tokens(const uint8_t *u, size_t a, size_t b) {
     size_t tokens = 0;
     int in = 0;
-    for (size_t i = a; i < b; i++) {
-        int sp = miair_uc_isspace(t->u8[i]);
+    for (size_t i = a; i < b;) {
+        uint32_t c = miair_utf8_next(u, &i);
+        int sp = miair_uc_isspace(c);
         tokens += !sp && !in;
         in = !sp;
     }
     return tokens;
 }
 
-int miair_lower_window_contains(const miair_scratch *s, const miair_text *t, size_t start, size_t len,
-                                const char *needle) {
-    if (t->ascii) return memmem(s->lw8.p + start, len, needle, strlen(needle)) != NULL;
-    return miair_contains_ascii(t->lw + start, len, needle);
-}
-
-void miair_cursor_init(miair_cursor *k, const miair_text *t) {
-    k->t = t;
-    k->b = k->c = k->nl = 0;
-}
-
-void miair_cursor_seek(miair_cursor *k, size_t b) {
-    if (b < k->b) miair_cursor_init(k, k->t);
-    const uint8_t *u = k->t->u8;
-    size_t nl = k->nl, c = k->c;
-    if (k->t->ascii) {
-        for (size_t i = k->b; i < b; i++) nl += u[i] == '\n';
-        c = b;
-    } else {
-        for (size_t i = k->b; i < b; i++) {
-            nl += u[i] == '\n';
-            c += (u[i] & 0xC0) != 0x80;
+/* Whether buf is valid UTF-8 exactly as CPython's decoder accepts it. */
+static int utf8_valid(const struct miair_kernels *k, const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] < 0x80) {
+            i += k->ascii_prefix_len(s + i, n - i);
+            continue;
         }
+        uint8_t c = s[i];
+        size_t need;
+        uint8_t lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) need = 1;
+        else if (c == 0xE0) need = 2, lo = 0xA0;
+        else if (c == 0xED) need = 2, hi = 0x9F;
+        else if (c >= 0xE1 && c <= 0xEF) need = 2;
+        else if (c == 0xF0) need = 3, lo = 0x90;
+        else if (c == 0xF4) need = 3, hi = 0x8F;
+        else if (c >= 0xF1 && c <= 0xF3) need = 3;
+        else return 0;
+        if (i + need >= n) return 0; /* truncated */
+        if (s[i + 1] < lo || s[i + 1] > hi) return 0;
+        for (size_t j = 2; j <= need; j++)
+            if ((s[i + j] & 0xC0) != 0x80) return 0;
+        i += need + 1;
     }
-    k->b = b;
-    k->c = c;
-    k->nl = nl;
+    return 1;
 }
 
-size_t miair_cursor_cp(miair_cursor *k, size_t b) {
-    if (k->t->ascii) return b;
-    if (b < k->b) miair_cursor_init(k, k->t);
-    const uint8_t *u = k->t->u8;
-    size_t c = k->c;
-    for (size_t i = k->b; i < b; i++) c += (u[i] & 0xC0) != 0x80;
-    k->b = b;
-    k->c = c;
-    return c;
+miair_status miair_text_prepare(miair_scratch *s, const void *buf, size_t len, miair_text *t) {
+    const uint8_t *in = len ? (const uint8_t *)buf : (const uint8_t *)"";
+    if (len > SIZE_MAX / 8) return MIAIR_ERR_TOO_BIG;
+    if (utf8_valid(s->k, in, len)) {
+        t->u8 = in;
+        t->nb = len;
+        return MIAIR_OK;
+    }
+    /* bytes.decode('utf-8', 'replace') re-encoded: chunk by chunk through the window buffer */
+    s->valid.len = 0;
+    if (miair_buf_reserve(&s->valid, len + len / 2 + 16)) return MIAIR_ERR_NOMEM;
+    const size_t chunk = 1 << 16;
+    if (grow((void **)&s->cp, &s->cap_cp, chunk + 4, sizeof *s->cp)) return MIAIR_ERR_NOMEM;
+    size_t i = 0;
+    while (i < len) {
+        size_t end = i + chunk < len ? i + chunk : len;
+        /* do not cut a sequence that may still be valid: back up to a byte that is not a continuation */
+        if (end < len) {
+            size_t e2 = end;
+            while (e2 > i && end - e2 < 3 && (in[e2] & 0xC0) == 0x80) e2--;
+            if (e2 > i) end = e2;
+        }
+        size_t ncp = miair_utf8_decode(in + i, end - i, s->cp);
+        if (miair_buf_reserve(&s->valid, 4 * ncp)) return MIAIR_ERR_NOMEM;
+        s->valid.len += miair_utf8_encode(s->cp, ncp, (uint8_t *)s->valid.p + s->valid.len);
+        i = end;
+    }
+    t->u8 = (const uint8_t *)s->valid.p;
+    t->nb = s->valid.len;
+    return MIAIR_OK;
 }
 
-size_t miair_ws_tokens(const uint32_t *cp, size_t n) {
-    size_t tokens = 0;
-    int in = 0;
-    for (size_t i = 0; i < n; i++) {
-        int sp = miair_uc_isspace(cp[i]);
-        if (!sp && !in) tokens++;
-        in = !sp;
-    }
-    return tokens;
+/* ---- per-document state ---- */
+
+void miair_doc_reset(miair_scratch *s) {
+    memset(s->ascii_counts, 0, sizeof s->ascii_counts);
+    if (s->cp_keys) memset(s->cp_keys, 0, (s->cp_mask + 1) * sizeof *s->cp_keys);
+    s->cp_used = 0;
+    s->words.len = s->word_keys.len = s->pending.len = 0;
+    if (s->word_index) memset(s->word_index, 0xFF, s->word_slots * sizeof *s->word_index);
+    s->nwords = s->words_cp_total = s->pending_cps = 0;
+    if (s->sent_hist) memset(s->sent_hist, 0, (s->sent_max + 1) * sizeof *s->sent_hist);
+    s->sent_max = 0;
+    memset(&s->st, 0, sizeof s->st);
+    s->sigma_prev = MIAIR_SIGMA_OTHER;
+    s->has_fence = 0;
+    memset(s->needle_found, 0, sizeof s->needle_found);
+    s->needle_tail_len = 0;
+    s->intro.len = s->tail.len = 0;
+    s->intro_cps = s->tail_cps = s->lower_cps = 0;
+    s->wa = s->wb = s->cp_before = s->nl_before = s->n_cp = s->n_nl = 0;
+    memset(s->next, 0, sizeof s->next);
+    memset(s->in_run, 0, sizeof s->in_run);
+    memset(s->fallback_pos, 0, sizeof s->fallback_pos);
+    memset(s->fallback_state, 0, sizeof s->fallback_state);
+    memset(s->fallback_must_advance, 0, sizeof s->fallback_must_advance);
+    memset(&s->q, 0, sizeof s->q);
+    s->q.prev_level = -1;
+    s->section_lens.len = s->header_ratios.len = 0;
 }
 
-int miair_contains_ascii(const uint32_t *hay, size_t n, const char *needle) {
-    size_t m = strlen(needle);
-    if (m == 0) return 1;
-    if (m > n) return 0;
-    const uint32_t first = (unsigned char)needle[0];
-    for (size_t i = 0; i + m <= n; i++) {
-        if (hay[i] != first) continue;
-        size_t j = 1;
-        while (j < m && hay[i + j] == (unsigned char)needle[j]) j++;
-        if (j == m) return 1;
+/* ---- character histogram (kernel: exact code points of valid UTF-8) ---- */
+
+static int cp_table_grow(miair_scratch *s) {
+    size_t slots = s->cp_keys ? 2 * (s->cp_mask + 1) : MIAIR_CP_TABLE_MIN_SLOTS;
+    uint32_t *keys = calloc(slots, sizeof *keys);
+    uint64_t *counts = calloc(slots, sizeof *counts);
+    if (!keys || !counts) {
+        free(keys);
+        free(counts);
+        return -1;
     }
+    struct miair_cp_table to = {keys, counts, slots - 1, 0};
+    if (s->cp_keys) {
+        struct miair_cp_table from = {s->cp_keys, s->cp_counts, s->cp_mask, s->cp_used};
+        miair_cp_table_merge(&to, &from);
+    }
+    free(s->cp_keys);
+    free(s->cp_counts);
+    s->cp_keys = keys;
+    s->cp_counts = counts;
+    s->cp_mask = to.mask;
+    s->cp_used = to.used;
     return 0;
 }
 
-int miair_lower_contains(const miair_scratch *s, const char *needle) {
-    return memmem(s->lw8.p, s->lw8.len, needle, strlen(needle)) != NULL;
+static miair_status char_histogram(miair_scratch *s, const uint8_t *u, size_t len) {
+    if (!s->cp_keys && cp_table_grow(s)) return MIAIR_ERR_NOMEM;
+    size_t off = 0;
+    while (off < len) {
+        struct miair_cp_table t = {s->cp_keys, s->cp_counts, s->cp_mask, s->cp_used};
+        size_t c = s->k->utf8_histogram(u + off, len - off, s->ascii_counts, &t);
+        s->cp_used = t.used;
+        off += c;
+        if (off < len) {
+            if (!miair_cp_table_needs_grow(&t) && c == 0) return MIAIR_ERR_INVALID; /* cannot happen on valid UTF-8 */
+            if (miair_cp_table_needs_grow(&t) && cp_table_grow(s)) return MIAIR_ERR_NOMEM;
+        }
+    }
+    return MIAIR_OK;
 }
 
-static int is_term(uint32_t c) { return c == '.' || c == '!' || c == '?'; }
+/* ---- words: maximal runs of \w in text.lower(), keyed by their UTF-8 bytes ---- */
+
+#define WORD_SLOT_EMPTY UINT32_MAX
+
+static int word_index_grow(miair_scratch *s) {
+    size_t slots = s->word_slots ? 2 * s->word_slots : 1024;
+    uint32_t *idx = malloc(slots * sizeof *idx);
+    if (!idx) return -1;
+    memset(idx, 0xFF, slots * sizeof *idx);
+    const miair_word *w = (const miair_word *)s->words.p;
+    size_t nent = s->words.len / sizeof *w;
+    for (size_t k = 0; k < nent; k++) {
+        size_t slot = (size_t)w[k].hash & (slots - 1);
+        while (idx[slot] != WORD_SLOT_EMPTY) slot = (slot + 1) & (slots - 1);
+        idx[slot] = (uint32_t)k;
+    }
+    free(s->word_index);
+    s->word_index = idx;
+    s->word_slots = slots;
+    return 0;
+}
+
+static miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len, size_t cps) {
+    if (!s->word_index && word_index_grow(s)) return MIAIR_ERR_NOMEM;
+    s->nwords++;
+    s->words_cp_total += cps;
+    uint64_t h = XXH3_64bits(key, len);
+    size_t mask = s->word_slots - 1, slot = (size_t)h & mask;
+    miair_word *w = (miair_word *)s->words.p;
+    for (;;) {
+        uint32_t e = s->word_index[slot];
+        if (e == WORD_SLOT_EMPTY) break;
+        if (w[e].hash == h && w[e].key_len == len && !memcmp(s->word_keys.p + w[e].key_off, key, len)) {
+            w[e].count++;
+            return MIAIR_OK;
+        }
+        slot = (slot + 1) & mask;
+    }
+    size_t nent = s->words.len / sizeof *w;
+    if (nent >= UINT32_MAX - 1) return MIAIR_ERR_TOO_BIG;
+    miair_word nw = {h, s->word_keys.len, len, 1};
+    if (miair_buf_append(&s->word_keys, key, len) || miair_buf_append(&s->words, &nw, sizeof nw))
+        return MIAIR_ERR_NOMEM;
+    s->word_index[slot] = (uint32_t)nent;
+    if (2 * (nent + 1) > s->word_slots && word_index_grow(s)) return MIAIR_ERR_NOMEM;
+    return MIAIR_OK;
+}
+
+static const uint8_t ascii_word_byte[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
+    ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
+    ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
+    ['x'] = 1, ['y'] = 1, ['z'] = 1};
+
+/* Words of the window's lowered text; a word reaching the window's end waits in s->pending. */
+static miair_status window_words(miair_scratch *s, const uint8_t *lw, size_t n, int last) {
+    size_t i = 0;
+    miair_status st;
+    while (i < n) {
+        /* skip non-word characters */
+        while (i < n) {
+            if (lw[i] < 0x80) {
+                if (ascii_word_byte[lw[i]]) break;
+                i++;
+            } else {
+                size_t j = i;
+                if (miair_uc_isword(miair_utf8_next(lw, &j))) break;
+                i = j;
+            }
+            if (s->pending.len) { /* the pending word ended at the window edge */
+                if ((st = word_add(s, (const uint8_t *)s->pending.p, s->pending.len, s->pending_cps))) return st;
+                s->pending.len = s->pending_cps = 0;
+            }
+        }
+        if (i >= n) break;
+        size_t a = i, cps = 0;
+        while (i < n) {
+            if (lw[i] < 0x80) {
+                if (!ascii_word_byte[lw[i]]) break;
+                i++;
+            } else {
+                size_t j = i;
+                if (!miair_uc_isword(miair_utf8_next(lw, &j))) break;
+                i = j;
+            }
+            cps++;
+        }
+        if (i >= n && !last) { /* may continue in the next window */
+            if (miair_buf_append(&s->pending, lw + a, i - a)) return MIAIR_ERR_NOMEM;
+            s->pending_cps += cps;
+            break;
+        }
+        if (s->pending.len) {
+            if (miair_buf_append(&s->pending, lw + a, i - a)) return MIAIR_ERR_NOMEM;
+            s->pending_cps += cps;
+            if ((st = word_add(s, (const uint8_t *)s->pending.p, s->pending.len, s->pending_cps))) return st;
+            s->pending.len = s->pending_cps = 0;
+        } else if ((st = word_add(s, lw + a, i - a, cps))) {
+            return st;
+        }
+    }
+    if (last && s->pending.len) {
+        if ((st = word_add(s, (const uint8_t *)s->pending.p, s->pending.len, s->pending_cps))) return st;
+        s->pending.len = s->pending_cps = 0;
+    }
+    return MIAIR_OK;
+}
+
+/* ---- lower() of a window, with the final-sigma context across windows ---- */
+
+static unsigned sigma_class_after(const miair_text *t, size_t p) {
+    while (p < t->nb) {
+        uint32_t c = miair_utf8_next(t->u8, &p);
+        unsigned cl = (unsigned)miair_uc_sigma_class(c);
+        if (cl != MIAIR_SIGMA_IGNORABLE) return cl;
+    }
+    return MIAIR_SIGMA_OTHER;
+}
+
+static miair_status window_lower(miair_scratch *s, const miair_text *t, int ascii) {
+    const uint8_t *u = t->u8 + s->wa;
+    const size_t n = s->wb - s->wa;
+    s->lw8.len = 0;
+    if (miair_buf_reserve(&s->lw8, ascii ? n + 1 : 2 * n + 8)) return MIAIR_ERR_NOMEM;
+    uint8_t *out = (uint8_t *)s->lw8.p;
+    if (ascii) {
+        for (size_t i = 0; i < n; i++) {
+            uint8_t c = u[i];
+            out[i] = (uint8_t)((unsigned)c - 'A' < 26u ? c + 32 : c);
+        }
+        s->lw8.len = n;
+        for (size_t i = n; i-- > 0;) {
+            unsigned cl = (unsigned)miair_uc_sigma_class(u[i]);
+            if (cl != MIAIR_SIGMA_IGNORABLE) {
+                s->sigma_prev = cl;
+                break;
+            }
+        }
+        return MIAIR_OK;
+    }
+    if (grow((void **)&s->cp, &s->cap_cp, n + 1, sizeof *s->cp) ||
+        grow((void **)&s->lw, &s->cap_lw, 2 * n + 2, sizeof *s->lw))
+        return MIAIR_ERR_NOMEM;
+    size_t m = miair_utf8_decode(u, n, s->cp), o = 0;
+    const uint32_t *cp = s->cp;
+    uint32_t *lw = s->lw;
+    unsigned prev = s->sigma_prev;
+    for (size_t i = 0; i < m; i++) {
+        uint32_t c = cp[i];
+        if (c == 0x3A3u) {
+            int final = prev == MIAIR_SIGMA_CASED;
+            if (final) {
+                size_t j = i + 1;
+                while (j < m && miair_uc_sigma_class(cp[j]) == MIAIR_SIGMA_IGNORABLE) j++;
+                unsigned next = j < m ? (unsigned)miair_uc_sigma_class(cp[j]) : sigma_class_after(t, s->wb);
+                final = next != MIAIR_SIGMA_CASED;
+            }
+            lw[o++] = final ? 0x3C2u : 0x3C3u;
+        } else {
+            uint32_t two[2];
+            int k = miair_uc_lower(c, two);
+            lw[o++] = two[0];
+            if (k == 2) lw[o++] = two[1];
+        }
+        unsigned cl = (unsigned)miair_uc_sigma_class(c);
+        if (cl != MIAIR_SIGMA_IGNORABLE) prev = cl;
+    }
+    s->sigma_prev = prev;
+    if (miair_buf_reserve(&s->lw8, 4 * o + 1)) return MIAIR_ERR_NOMEM;
+    s->lw8.len = miair_utf8_encode(lw, o, (uint8_t *)s->lw8.p);
+    return MIAIR_OK;
+}
+
+/* ---- the lowered-text checks: needles anywhere, text.lower()[:500], text.lower()[-1000:] ---- */
+
+static const char *const needles[MIAIR_NEEDLES] = {"introduction", "usage",  "example", "reference", "function",
+                                                   "method",       "class",  "api",     "code",      "implementation"};
+
+int miair_needle_found(const miair_scratch *s, int i) { return s->needle_found[i]; }
+
+static void window_needles(miair_scratch *s, const uint8_t *lw, size_t n) {
+    /* across the edge: the previous window's last bytes + this window's first ones */
+    char edge[64];
+    size_t head = n < 31 ? n : 31;
+    memcpy(edge, s->needle_tail, s->needle_tail_len);
+    memcpy(edge + s->needle_tail_len, lw, head);
+    size_t elen = s->needle_tail_len + head;
+    for (int i = 0; i < MIAIR_NEEDLES; i++) {
+        if (s->needle_found[i]) continue;
+        size_t m = strlen(needles[i]);
+        if (memmem(lw, n, needles[i], m) || (s->needle_tail_len && memmem(edge, elen, needles[i], m)))
+            s->needle_found[i] = 1;
+    }
+    if (n >= 31) {
+        memcpy(s->needle_tail, lw + n - 31, 31);
+        s->needle_tail_len = 31;
+    } else {
+        size_t keep = s->needle_tail_len + n > 31 ? 31 - n : s->needle_tail_len;
+        memmove(s->needle_tail, s->needle_tail + s->needle_tail_len - keep, keep);
+        memcpy(s->needle_tail + keep, lw, n);
+        s->needle_tail_len = keep + n;
+    }
+}
+
+static miair_status window_ends(miair_scratch *s, const uint8_t *lw, size_t n) {
+    size_t i = 0;
+    while (s->intro_cps < MIAIR_INTRO_CHARS && i < n) {
+        size_t a = i++;
+        while (i < n && (lw[i] & 0xC0) == 0x80) i++;
+        if (miair_buf_append(&s->intro, lw + a, i - a)) return MIAIR_ERR_NOMEM;
+        s->intro_cps++;
+    }
+    size_t cps = miair_utf8_count(lw, 0, n);
+    s->lower_cps += cps;
+    if (cps >= MIAIR_TAIL_CHARS) {
+        size_t b = n, k = 0;
+        while (k < MIAIR_TAIL_CHARS) {
+            b--;
+            if ((lw[b] & 0xC0) != 0x80) k++;
+        }
+        s->tail.len = 0;
+        if (miair_buf_append(&s->tail, lw + b, n - b)) return MIAIR_ERR_NOMEM;
+        s->tail_cps = MIAIR_TAIL_CHARS;
+        return MIAIR_OK;
+    }
+    if (miair_buf_append(&s->tail, lw, n)) return MIAIR_ERR_NOMEM;
+    s->tail_cps += cps;
+    size_t drop = 0;
+    while (s->tail_cps > MIAIR_TAIL_CHARS) {
+        drop++;
+        while (drop < s->tail.len && ((uint8_t)s->tail.p[drop] & 0xC0) == 0x80) drop++;
+        s->tail_cps--;
+    }
+    if (drop) {
+        memmove(s->tail.p, s->tail.p + drop, s->tail.len - drop);
+        s->tail.len -= drop;
+    }
+    return MIAIR_OK;
+}
+
+/* ---- tokens, sentences, paragraphs from the class bitmaps ---- */
+
+static inline uint64_t bits_below(unsigned q) { return q >= 64 ? ~0ull : (1ull << q) - 1; }
 
 static double paragraph_piece_score(size_t pieces) {
     return (pieces >= 3 && pieces <= 5) ? 1.0 : (pieces >= 2 && pieces <= 7) ? 0.7 : 0.4;
 }
 
-#define STATS_CHUNK_BLOCKS 64 /* classify this many 64-byte blocks at a time */
-
-static inline uint64_t bits_below(unsigned q) { return q >= 64 ? ~0ull : (1ull << q) - 1; }
-
-/* ASCII text from the class bitmaps of the kernels: S = whitespace, T = .!?, N = '\n'.
- * Token starts, terminator-run starts and paragraph separators are bit
- * arithmetic; sentences and paragraphs are walked event by event. */
-static miair_status text_stats_ascii(miair_scratch *s, const miair_text *t, miair_text_facts *f) {
-    const uint8_t *u = t->u8;
-    const size_t n = t->nb;
-    uint64_t cls[MIAIR_CLS_COUNT * STATS_CHUNK_BLOCKS];
-    uint64_t ns_carry = 0, x_carry = 0, t_carry = 0; /* last character of the previous block */
-    size_t s_tok = 0, p_tok = 0, p_pieces = 0, skip_until = 0;
-    int para_nonblank = 0;
-    for (size_t base = 0; base < n; base += 64 * STATS_CHUNK_BLOCKS) {
-        size_t len = n - base < 64 * STATS_CHUNK_BLOCKS ? n - base : 64 * STATS_CHUNK_BLOCKS;
-        size_t blocks = MIAIR_BLOCKS(len);
-        s->k->classify(u + base, len, cls, STATS_CHUNK_BLOCKS, 1);
-        for (size_t bi = 0; bi < blocks; bi++) {
-            const size_t pos0 = base + 64 * bi;
-            const size_t valid = n - pos0 < 64 ? n - pos0 : 64;
-            const uint64_t V = bits_below((unsigned)valid);
-            const uint64_t S = cls[MIAIR_CLS_SPACE * STATS_CHUNK_BLOCKS + bi];
-            const uint64_t T = cls[MIAIR_CLS_TERM * STATS_CHUNK_BLOCKS + bi];
-            const uint64_t N = cls[MIAIR_CLS_NEWLINE * STATS_CHUNK_BLOCKS + bi];
-            const uint64_t NS = ~S & V, X = NS & ~T;
-            const uint64_t gstart = NS & ~((NS << 1) | ns_carry);
-            const uint64_t sstart = X & ~((X << 1) | x_carry);
-            const uint64_t TR = T & ~((T << 1) | t_carry);
-            f->ws_tokens += (size_t)__builtin_popcountll(gstart);
-            /* "\n\n" separators, left to right, non-overlapping */
-            uint64_t next_nl = (pos0 + 64 < n && u[pos0 + 64] == '\n') ? 1ull << 63 : 0;
-            uint64_t D = N & ((N >> 1) | next_nl), SEP = 0;
-            while (D) {
-                unsigned q = (unsigned)__builtin_ctzll(D);
-                D &= D - 1;
-                if (pos0 + q >= skip_until) {
-                    SEP |= 1ull << q;
-                    skip_until = pos0 + q + 2;
-                }
-            }
-            uint64_t E = TR | SEP;
-            unsigned prev = 0;
-            while (E) {
-                unsigned q = (unsigned)__builtin_ctzll(E);
-                E &= E - 1;
-                uint64_t range = bits_below(q) & ~bits_below(prev);
-                size_t cnt = (size_t)__builtin_popcountll(sstart & range);
-                s_tok += cnt;
-                p_tok += cnt;
-                para_nonblank |= (NS & range) != 0;
-                if ((TR >> q) & 1) {
-                    if (s_tok) {
-                        if (miair_buf_append(&s->sent, &s_tok, sizeof s_tok)) return MIAIR_ERR_NOMEM;
-                        f->sentence_tokens += s_tok;
-                    }
-                    s_tok = 0;
-                    para_nonblank = 1; /* the terminator itself */
-                    if (p_tok) p_pieces++;
-                    p_tok = 0;
-                } else {
-                    if (p_tok) p_pieces++;
-                    if (para_nonblank) {
-                        f->paragraphs++;
-                        f->paragraph_sum += paragraph_piece_score(p_pieces);
-                    }
-                    p_tok = p_pieces = 0;
-                    para_nonblank = 0;
-                }
-                prev = q + 1;
-            }
-            uint64_t rest = ~bits_below(prev);
-            size_t cnt = (size_t)__builtin_popcountll(sstart & rest);
-            s_tok += cnt;
-            p_tok += cnt;
-            para_nonblank |= (NS & rest) != 0;
-            ns_carry = (NS >> 63) & 1;
-            x_carry = (X >> 63) & 1;
-            t_carry = (T >> 63) & 1;
+static miair_status push_sentence(miair_scratch *s, size_t tokens) {
+    if (tokens > s->sent_max || !s->sent_hist) {
+        size_t need = tokens + 1;
+        if (need > s->sent_hist_cap) {
+            size_t nc = s->sent_hist_cap ? s->sent_hist_cap : 64;
+            while (nc < need) nc *= 2;
+            uint64_t *h = realloc(s->sent_hist, nc * sizeof *h);
+            if (!h) return MIAIR_ERR_NOMEM;
+            memset(h + s->sent_hist_cap, 0, (nc - s->sent_hist_cap) * sizeof *h);
+            s->sent_hist = h;
+            s->sent_hist_cap = nc;
         }
+        if (tokens > s->sent_max) s->sent_max = tokens;
     }
-    if (s_tok) {
-        if (miair_buf_append(&s->sent, &s_tok, sizeof s_tok)) return MIAIR_ERR_NOMEM;
-        f->sentence_tokens += s_tok;
-    }
-    if (p_tok) p_pieces++;
-    if (para_nonblank) {
-        f->paragraphs++;
-        f->paragraph_sum += paragraph_piece_score(p_pieces);
-    }
-    f->sentences = s->sent.len / sizeof(size_t);
+    s->sent_hist[tokens]++;
+    s->st.sentences++;
+    s->st.sentence_tokens += tokens;
     return MIAIR_OK;
 }
 
-miair_status miair_text_stats(miair_scratch *s, const miair_text *t, miair_text_facts *f) {
-    memset(f, 0, sizeof *f);
-    s->sent.len = 0;
-    if (t->ascii && s->k) return text_stats_ascii(s, t, f);
-    s->sent.len = 0;
-    const uint32_t *cp = t->cp;
-    const uint8_t *u8 = t->u8;
-    const int ascii = t->ascii;
-    const size_t n = t->n;
-    int g_in = 0;                       /* inside a whitespace token of the whole text */
-    int s_in = 0, prev_term = 0;        /* sentence machine */
-    size_t s_tok = 0;
-    int p_nonblank = 0, piece_nonblank = 0, skip = 0; /* paragraph machine */
-    size_t p_pieces = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint32_t c = ascii ? u8[i] : cp[i];
-        int sp = miair_uc_isspace(c), term = is_term(c);
-        if (!sp && !g_in) f->ws_tokens++;
-        g_in = !sp;
-        if (term) {
-            if (!prev_term) {
-                if (s_tok) {
-                    if (miair_buf_append(&s->sent, &s_tok, sizeof s_tok)) return MIAIR_ERR_NOMEM;
-                    f->sentence_tokens += s_tok;
+/* Whitespace bits of a block's non-ASCII characters (U+0085, U+00A0, U+1680, U+2000..): lead and
+ * continuation bytes of each; bytes past the block carry into the next one. */
+static uint64_t nonascii_space_bits(const uint8_t *u, size_t pos0, size_t valid, uint64_t leads, uint64_t *carry) {
+    uint64_t bits = *carry;
+    *carry = 0;
+    while (leads) {
+        unsigned q = (unsigned)__builtin_ctzll(leads);
+        leads &= leads - 1;
+        uint8_t c0 = u[pos0 + q];
+        if (c0 != 0xC2 && c0 != 0xE1 && c0 != 0xE2 && c0 != 0xE3) continue;
+        size_t j = pos0 + q;
+        uint32_t c = miair_utf8_next(u, &j);
+        if (!miair_uc_isspace(c)) continue;
+        unsigned len = (unsigned)(j - (pos0 + q));
+        for (unsigned b = 0; b < len; b++) {
+            unsigned at = q + b;
+            if (at < 64)
+                bits |= 1ull << at;
+            else
+                *carry |= 1ull << (at - 64);
+        }
+    }
+    (void)valid;
+    return bits;
+}
+
+static miair_status window_stats(miair_scratch *s, const miair_text *t, size_t blocks) {
+    const uint8_t *u = t->u8;
+    miair_stats_state *z = &s->st;
+    const uint64_t *cls = s->cls;
+    miair_status st;
+    for (size_t bi = 0; bi < blocks; bi++) {
+        const size_t pos0 = s->wa + 64 * bi;
+        const size_t valid = s->wb - pos0 < 64 ? s->wb - pos0 : 64;
+        const uint64_t V = bits_below((unsigned)valid);
+        uint64_t S = cls[MIAIR_CLS_SPACE * blocks + bi];
+        const uint64_t T = cls[MIAIR_CLS_TERM * blocks + bi];
+        const uint64_t N = cls[MIAIR_CLS_NEWLINE * blocks + bi];
+        const uint64_t NA = cls[MIAIR_CLS_NONASCII * blocks + bi];
+        if (NA || z->s_extra_carry)
+            S |= nonascii_space_bits(u, pos0, valid, NA & ~cls[MIAIR_CLS_CONT * blocks + bi], &z->s_extra_carry);
+        const uint64_t NS = ~S & V, X = NS & ~T;
+        const uint64_t gstart = NS & ~((NS << 1) | z->ns_carry);
+        const uint64_t sstart = X & ~((X << 1) | z->x_carry);
+        const uint64_t TR = T & ~((T << 1) | z->t_carry);
+        z->ws_tokens += (size_t)__builtin_popcountll(gstart);
+        /* "\n\n" separators, left to right, non-overlapping */
+        uint64_t next_nl = (pos0 + valid < t->nb && u[pos0 + valid] == '\n') ? 1ull << (valid - 1) : 0;
+        uint64_t D = N & ((N >> 1) | next_nl), SEP = 0;
+        while (D) {
+            unsigned q = (unsigned)__builtin_ctzll(D);
+            D &= D - 1;
+            if (pos0 + q >= z->skip_until) {
+                SEP |= 1ull << q;
+                z->skip_until = pos0 + q + 2;
+            }
+        }
+        uint64_t E = TR | SEP;
+        unsigned prev = 0;
+        while (E) {
+            unsigned q = (unsigned)__builtin_ctzll(E);
+            E &= E - 1;
+            uint64_t range = bits_below(q) & ~bits_below(prev);
+            size_t cnt = (size_t)__builtin_popcountll(sstart & range);
+            z->s_tok += cnt;
+            z->p_tok += cnt;
+            z->para_nonblank |= (NS & range) != 0;
+            if ((TR >> q) & 1) {
+                if (z->s_tok && (st = push_sentence(s, z->s_tok))) return st;
+                z->s_tok = 0;
+                z->para_nonblank = 1; /* the terminator itself */
+                if (z->p_tok) z->p_pieces++;
+                z->p_tok = 0;
+            } else {
+                if (z->p_tok) z->p_pieces++;
+                if (z->para_nonblank) {
+                    z->paragraphs++;
+                    z->paragraph_sum += paragraph_piece_score(z->p_pieces);
                 }
-                s_tok = 0;
+                z->p_tok = z->p_pieces = 0;
+                z->para_nonblank = 0;
             }
-            s_in = 0;
-            prev_term = 1;
-        } else {
-            prev_term = 0;
-            if (!sp && !s_in) s_tok++;
-            s_in = !sp;
+            prev = q + 1;
         }
-        /* paragraphs: text.split('\n\n'), left to right, non-overlapping */
-        if (skip) {
-            skip = 0;
-            continue;
-        }
-        if (c == '\n' && i + 1 < n && (ascii ? u8[i + 1] : cp[i + 1]) == '\n') {
-            if (piece_nonblank) p_pieces++;
-            if (p_nonblank) {
-                f->paragraphs++;
-                f->paragraph_sum += paragraph_piece_score(p_pieces);
-            }
-            p_nonblank = piece_nonblank = 0;
-            p_pieces = 0;
-            skip = 1;
-            continue;
-        }
-        if (!sp) p_nonblank = 1;
-        if (term) {
-            if (piece_nonblank) p_pieces++;
-            piece_nonblank = 0;
-        } else if (!sp) {
-            piece_nonblank = 1;
-        }
+        uint64_t rest = ~bits_below(prev);
+        size_t cnt = (size_t)__builtin_popcountll(sstart & rest);
+        z->s_tok += cnt;
+        z->p_tok += cnt;
+        z->para_nonblank |= (NS & rest) != 0;
+        z->ns_carry = (NS >> (valid - 1)) & 1; /* the last character (a window's last block may be short) */
+        z->x_carry = (X >> (valid - 1)) & 1;
+        z->t_carry = (T >> (valid - 1)) & 1;
     }
-    if (s_tok) {
-        if (miair_buf_append(&s->sent, &s_tok, sizeof s_tok)) return MIAIR_ERR_NOMEM;
-        f->sentence_tokens += s_tok;
+    return MIAIR_OK;
+}
+
+static miair_status stats_finish(miair_scratch *s) {
+    miair_stats_state *z = &s->st;
+    miair_status st;
+    if (z->s_tok && (st = push_sentence(s, z->s_tok))) return st;
+    z->s_tok = 0;
+    if (z->p_tok) z->p_pieces++;
+    if (z->para_nonblank) {
+        z->paragraphs++;
+        z->paragraph_sum += paragraph_piece_score(z->p_pieces);
     }
-    if (piece_nonblank) p_pieces++;
-    if (p_nonblank) {
-        f->paragraphs++;
-        f->paragraph_sum += paragraph_piece_score(p_pieces);
+    z->p_tok = z->p_pieces = 0;
+    z->para_nonblank = 0;
+    return MIAIR_OK;
+}
+
+/* ---- one window ---- */
+
+static miair_status classify_window(miair_scratch *s, const miair_text *t, size_t *blocks_out) {
+    const size_t n = s->wb - s->wa, blocks = MIAIR_BLOCKS(n);
+    if (blocks + 1 > s->cap_blocks) {
+        size_t nb = blocks + 1;
+        uint64_t *cls = realloc(s->cls, nb * MIAIR_CLS_COUNT * sizeof *cls);
+        if (cls) s->cls = cls;
+        uint32_t *rn = realloc(s->rank_nl, nb * sizeof *rn);
+        if (rn) s->rank_nl = rn;
+        uint32_t *rc = realloc(s->rank_ct, nb * sizeof *rc);
+        if (rc) s->rank_ct = rc;
+        if (!cls || !rn || !rc) return MIAIR_ERR_NOMEM;
+        s->cap_blocks = nb;
     }
-    f->sentences = s->sent.len / sizeof(size_t);
+    if (blocks) s->k->classify(t->u8 + s->wa, n, s->cls, blocks, 1);
+    uint32_t nl = 0, ct = 0;
+    for (size_t bi = 0; bi < blocks; bi++) {
+        s->rank_nl[bi] = nl;
+        s->rank_ct[bi] = ct;
+        nl += (uint32_t)__builtin_popcountll(s->cls[MIAIR_CLS_NEWLINE * blocks + bi]);
+        ct += (uint32_t)__builtin_popcountll(s->cls[MIAIR_CLS_CONT * blocks + bi]);
+    }
+    s->rank_nl[blocks] = nl;
+    s->rank_ct[blocks] = ct;
+    *blocks_out = blocks;
+    return MIAIR_OK;
+}
+
+size_t miair_cp_at(const miair_scratch *s, size_t p) {
+    size_t off = p - s->wa, bi = off / 64, blocks = MIAIR_BLOCKS(s->wb - s->wa);
+    size_t ct = s->rank_ct[bi];
+    if (off % 64) ct += (size_t)__builtin_popcountll(s->cls[MIAIR_CLS_CONT * blocks + bi] & bits_below(off % 64));
+    return s->cp_before + off - ct;
+}
+
+size_t miair_line_at(const miair_scratch *s, size_t p) {
+    size_t off = p - s->wa, bi = off / 64, blocks = MIAIR_BLOCKS(s->wb - s->wa);
+    size_t nl = s->rank_nl[bi];
+    if (off % 64) nl += (size_t)__builtin_popcountll(s->cls[MIAIR_CLS_NEWLINE * blocks + bi] & bits_below(off % 64));
+    return s->nl_before + nl + 1;
+}
+
+miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const miair_text *t) {
+    (void)e;
+    miair_status st;
+    size_t blocks;
+    if ((st = classify_window(s, t, &blocks))) return st;
+    const size_t n = s->wb - s->wa;
+    int ascii = s->k->ascii_prefix_len(t->u8 + s->wa, n) == n;
+    const int last = s->wb == t->nb;
+    if (!s->has_fence) {
+        size_t a = s->wa >= 2 ? s->wa - 2 : 0;
+        s->has_fence = memmem(t->u8 + a, s->wb - a, "```", 3) != NULL;
+    }
+    if ((st = window_lower(s, t, ascii))) return st;
+    if ((st = char_histogram(s, t->u8 + s->wa, n))) return st;
+    const uint8_t *lw = (const uint8_t *)s->lw8.p;
+    if ((st = window_words(s, lw, s->lw8.len, last))) return st;
+    window_needles(s, lw, s->lw8.len);
+    if ((st = window_ends(s, lw, s->lw8.len))) return st;
+    if ((st = window_stats(s, t, blocks))) return st;
+    if (last && (st = stats_finish(s))) return st;
     return MIAIR_OK;
 }
