@@ -238,8 +238,8 @@ typedef struct miair_batch_stats {
     uint64_t errors;         /* items with an error */
     uint64_t bytes;          /* bytes of the analyzed documents */
     uint64_t patterns_ran;   /* analyzed documents whose pattern stage ran (non-empty ones) */
-    uint64_t cache_hits;     /* always 0: there is no result cache yet */
-    uint64_t cache_misses;   /* always 0: there is no result cache yet */
+    uint64_t cache_hits;     /* records taken from the result cache (miair_batch_run_cached), else 0 */
+    uint64_t cache_misses;   /* documents looked up in the cache and not found, else 0 */
     int threads;             /* worker threads used */
     double wall_seconds;     /* miair_batch_run() start to end */
     double stat_seconds;     /* sizing PATH documents (stat) */
@@ -272,6 +272,136 @@ typedef enum miair_stats_format {
  * library (free it with miair_free()); out_len may be NULL. */
 miair_status miair_batch_stats_format(const miair_batch_stats *s, miair_stats_format f, char **out,
                                       size_t *out_len);
+
+
+/* ==================================================================== */
+/* ---- Cache: content-addressed result cache (runtime/cache.c) ---- */
+/* ==================================================================== */
+/* A record depends only on the document's bytes and on the engine, so a
+ * cache keyed by both can return it without analyzing. The key is XXH3-128
+ * of the bytes, their length, miair_version() and the engine digest (below).
+ * An entry holds the JSON record without its document_id (the id is spliced
+ * in on a hit, escaped exactly as miair_result_to_json() escapes it, so the
+ * record is byte-identical to a fresh one) and the numeric fields. The same
+ * content under two names is one entry.
+ *
+ * Two levels: an in-process LRU (entries and bytes capacity, optional TTL,
+ * thread-safe, shared by any number of threads), and an optional persistent
+ * store directory shared by processes (one file per key, DIR/xx/KEY, written
+ * to a temporary file and renamed). Every stored file is checked (magic,
+ * format, engine version, engine digest, key, lengths, XXH3-64 checksums)
+ * before use; a file failing a check is ignored and counted as corrupt and
+ * as a miss. See docs/cache.md. */
+
+typedef struct miair_cache miair_cache;
+
+/* 128 bits, as bytes (XXH3-128 canonical, big-endian). */
+typedef struct miair_digest {
+    uint8_t bytes[16];
+} miair_digest;
+
+/* The key of one document under one engine. */
+typedef struct miair_cache_key {
+    miair_digest hash;   /* XXH3-128(bytes, length, miair_version(), engine) */
+    miair_digest engine; /* the engine digest the key was made with */
+} miair_cache_key;
+
+/* The engine digest: everything besides the bytes that decides a record: the
+ * configuration (weights as given and normalized, has_last_updated), the
+ * pattern rules (type, name, regex, description, action, flags, severity,
+ * priority), the compiled regexes (PCRE2 serialized code: the quality regexes
+ * too, and the PCRE2 version's translation), the cache format and a
+ * fingerprint of the loaded library code (so a rebuilt engine never trusts
+ * records of another build). Costs about a millisecond: compute it once. */
+miair_status miair_engine_digest(const miair_engine *e, miair_digest *out);
+
+/* The key of len bytes at buf (buf may be NULL when len is 0). */
+void miair_cache_key_make(const miair_digest *engine, const void *buf, size_t len, miair_cache_key *out);
+
+typedef struct miair_cache_options {
+    size_t max_entries;   /* in-process LRU entries; 0 = no in-process level. Default 1024 */
+    uint64_t max_bytes;   /* in-process LRU bytes (records and fields); 0 = no limit. Default 64 MiB */
+    double ttl_seconds;   /* in-process entries older than this are misses; 0 = never. Default 0 */
+    const char *dir;      /* persistent store directory (created when missing); NULL = none */
+    /* Clock for the TTL, seconds; NULL = the monotonic clock (tests inject one). */
+    double (*clock)(void *user);
+    void *clock_user;
+} miair_cache_options;
+
+/* Fills *o with the defaults. */
+void miair_cache_options_init(miair_cache_options *o);
+
+/* Creates a cache (and the store directory). MIAIR_ERR_IO when the directory
+ * cannot be created or is not writable. */
+miair_status miair_cache_create(const miair_cache_options *o, miair_cache **out);
+/* Frees a cache (stored files stay). NULL is a no-op. */
+void miair_cache_free(miair_cache *c);
+
+/* A hit: the record with the requested document_id, and the numbers. */
+typedef struct miair_cached {
+    char *json;                        /* NUL-terminated; free with miair_free(); NULL when not asked */
+    size_t json_len;
+    double number[MIAIR_FIELD_COUNT_]; /* miair_result_number() of every field */
+    int empty;                         /* miair_result_is_empty() */
+} miair_cached;
+
+/* Looks key up: the in-process level, then the store (a store hit enters the
+ * in-process level). *hit = 1 and *out filled on a hit (out->json only when
+ * want_json), else *hit = 0. Not finding is not an error; MIAIR_ERR_NOMEM. */
+miair_status miair_cache_get(miair_cache *c, const miair_cache_key *key, const char *document_id, size_t id_len,
+                             int want_json, miair_cached *out, int *hit);
+
+/* Stores the record of r under key (both levels). The record is serialized
+ * here; miair_cache_put_record() reuses one already serialized. A store that
+ * cannot be written is counted (store_errors), not an error. */
+miair_status miair_cache_put(miair_cache *c, const miair_cache_key *key, const miair_result *r);
+/* The same with json/json_len = miair_result_to_json(r, document_id, id_len). */
+miair_status miair_cache_put_record(miair_cache *c, const miair_cache_key *key, const miair_result *r,
+                                    const char *json, size_t json_len, const char *document_id, size_t id_len);
+
+/* Counters since miair_cache_create(). */
+typedef struct miair_cache_stats {
+    uint64_t hits;          /* lookups answered (memory_hits + store_hits) */
+    uint64_t misses;        /* lookups not answered */
+    uint64_t memory_hits;   /* answered by the in-process LRU */
+    uint64_t store_hits;    /* answered by the store */
+    uint64_t insertions;    /* entries put into the in-process LRU */
+    uint64_t evictions;     /* entries dropped for capacity (least recently used first) */
+    uint64_t expirations;   /* entries dropped because older than the TTL */
+    uint64_t corrupt;       /* stored files ignored: corrupt, truncated, foreign or mismatched */
+    uint64_t store_writes;  /* files written to the store */
+    uint64_t store_errors;  /* files that could not be written */
+    uint64_t entries;       /* in the in-process LRU now */
+    uint64_t bytes;         /* their bytes */
+    double hash_seconds;    /* making keys (miair_cache_key_make), summed over threads */
+    double lookup_seconds;  /* miair_cache_get(), summed over threads */
+    double store_seconds;   /* miair_cache_put*(), summed over threads */
+} miair_cache_stats;
+
+void miair_cache_stats_get(miair_cache *c, miair_cache_stats *out);
+
+/* Renders the counters like miair_batch_stats_format() (metric names
+ * miair_cache_*; hits and misses are in the batch metrics). */
+miair_status miair_cache_stats_format(const miair_cache_stats *s, miair_stats_format f, char **out,
+                                      size_t *out_len);
+
+/* miair_batch_run() through a cache (c may be NULL: no cache). A document
+ * read and keyed whose entry is found is not analyzed: its item has status
+ * MIAIR_OK, result NULL, the record in json (with MIAIR_BATCH_JSON) and its
+ * numbers through miair_batch_item_number(); stats->cache_hits counts them.
+ * Other documents are analyzed and stored (stats->cache_misses). Outcomes
+ * are byte-identical to miair_batch_run()'s. MIAIR_DOC_ERROR items skip the
+ * cache. */
+miair_status miair_batch_run_cached(const miair_engine *e, miair_cache *c, const miair_batch_doc *docs, size_t n,
+                                    const miair_batch_options *opt, miair_batch_fn fn, void *user,
+                                    miair_batch_stats *stats);
+
+/* Field f of an item with status MIAIR_OK, as received by the callback (the
+ * pointer it got; valid during the callback): from item->result, or from the
+ * cache entry for a hit. NaN otherwise. */
+double miair_batch_item_number(const miair_batch_item *it, miair_field f);
+/* 1 when the item came from the cache (result NULL), else 0. */
+int miair_batch_item_cached(const miair_batch_item *it);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
+#include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +37,7 @@
 #include <omp.h>
 #endif
 
+#include "cache.h"
 #include "internal.h"
 
 #define BATCH_DEFAULT_MAX_BYTES ((uint64_t)1 << 30)      /* 1 GiB */
@@ -223,6 +226,9 @@ typedef struct {
     miair_result *result;
     char *json;
     char err[MIAIR_BATCH_ERRMSG];
+    int looked_up;     /* the result cache was asked (miair_batch_run_cached) */
+    int cached;        /* and answered: result NULL, numbers in hit */
+    miair_cached hit;  /* hit.json is json */
 } slot;
 
 /* Per-thread counters, padded apart so threads do not share cache lines. */
@@ -238,6 +244,8 @@ typedef struct {
     const miair_batch_options *opt;
     miair_batch_fn fn;
     void *user;
+    miair_cache *cache;      /* NULL: no result cache */
+    miair_digest digest;     /* the engine digest (cache keys) */
 
     uint64_t *size;          /* scheduling size of each document */
     unsigned char *started;  /* per document */
@@ -321,6 +329,7 @@ static void free_slot(slot *s)
     miair_free(s->json);
     s->result = NULL;
     s->json = NULL;
+    s->looked_up = s->cached = 0;
     s->state = SLOT_EMPTY;
 }
 
@@ -340,10 +349,14 @@ static void deliver_ready(batch *b)
         if (it->status == MIAIR_OK) {
             b->st.analyzed++;
             b->st.bytes += it->bytes;
-            if (!miair_result_is_empty(it->result))
+            if (s->cached ? !s->hit.empty : !miair_result_is_empty(it->result))
                 b->st.patterns_ran++;
         } else {
             b->st.errors++;
+        }
+        if (s->looked_up) {
+            b->st.cache_hits += s->cached != 0;
+            b->st.cache_misses += s->cached == 0;
         }
         double t0 = miair_now();
         int rc = b->fn ? b->fn(b->user, it) : 0;
@@ -360,6 +373,35 @@ static void deliver_ready(batch *b)
     b->delivering = 0;
 }
 
+/* The result cache (miair_batch_run_cached): looks the document up; 1 on a
+ * hit (s->json, s->hit filled), 0 on a miss (then *key is for cache_store). */
+static int cache_lookup(batch *b, slot *s, miair_cache_key *key, const void *data, size_t len)
+{
+    double t0 = miair_now();
+    miair_cache_key_make(&b->digest, data, len, key);
+    miair_cache_add_hash_seconds(b->cache, miair_now() - t0);
+    const char *id = s->item.id;
+    int hit = 0;
+    s->looked_up = 1;
+    if (miair_cache_get(b->cache, key, id, strlen(id), (b->opt->flags & MIAIR_BATCH_JSON) != 0, &s->hit, &hit) !=
+            MIAIR_OK ||
+        !hit)
+        return 0;
+    s->cached = 1;
+    s->json = s->hit.json;
+    return 1;
+}
+
+/* Adds an analyzed document to the cache (its record when serialized). */
+static void cache_store(batch *b, slot *s, const miair_cache_key *key)
+{
+    const char *id = s->item.id;
+    if (s->json)
+        (void)miair_cache_put_record(b->cache, key, s->result, s->json, s->item.json_len, id, strlen(id));
+    else
+        (void)miair_cache_put(b->cache, key, s->result);
+}
+
 /* Reads (when needed), analyzes and serializes document j into s. */
 static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scratch_ok, miair_readbuf *rb,
                     thread_acc *acc, int tid)
@@ -373,6 +415,7 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
     s->result = NULL;
     s->json = NULL;
     s->err[0] = '\0';
+    s->looked_up = s->cached = 0;
 
     const void *data = NULL;
     size_t len = 0;
@@ -417,6 +460,19 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
         it->read_seconds = t1 - t0;
     it->bytes = st == MIAIR_OK ? (uint64_t)len : seen;
 
+    miair_cache_key key;
+    memset(&key, 0, sizeof key);
+    if (st == MIAIR_OK && b->cache && cache_lookup(b, s, &key, data, len)) {
+        it->status = MIAIR_OK;
+        it->json = s->json;
+        it->json_len = s->json ? s->hit.json_len : 0;
+        it->json_seconds = miair_now() - t1;
+        it->bytes = len;
+        acc->read_s += it->read_seconds;
+        acc->json_s += it->json_seconds;
+        miair_readbuf_trim(rb);
+        return;
+    }
     if (st == MIAIR_OK) {
         if (scratch_ok)
             st = miair_analyze_scratch(b->e, scratch, data, len, &s->result);
@@ -445,6 +501,8 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
         it->json_len = jl;
         it->json_seconds = miair_now() - t1;
     }
+    if (st == MIAIR_OK && s->looked_up)
+        cache_store(b, s, &key);
     it->status = st;
     it->result = s->result;
     it->error = st == MIAIR_OK ? NULL : s->err;
@@ -555,9 +613,9 @@ static void size_pass(batch *b, int tid, int team)
     pthread_mutex_unlock(&b->mu);
 }
 
-miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs, size_t n,
-                             const miair_batch_options *opt, miair_batch_fn fn, void *user,
-                             miair_batch_stats *stats)
+static miair_status batch_run(const miair_engine *e, miair_cache *cache, const miair_batch_doc *docs, size_t n,
+                              const miair_batch_options *opt, miair_batch_fn fn, void *user,
+                              miair_batch_stats *stats)
 {
     double t_start = miair_now();
     miair_batch_options defaults;
@@ -582,6 +640,12 @@ miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs,
     b.opt = opt;
     b.fn = fn;
     b.user = user;
+    b.cache = cache;
+    if (cache) {
+        miair_status ds = miair_engine_digest(e, &b.digest);
+        if (ds != MIAIR_OK)
+            return ds;
+    }
     b.window = opt->window ? opt->window : (size_t)threads * BATCH_WINDOW_PER_THREAD;
     if (!opt->window && b.window < BATCH_WINDOW_MIN)
         b.window = BATCH_WINDOW_MIN;
@@ -645,4 +709,39 @@ miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs,
     free(b.ring);
     free(b.acc);
     return rc;
+}
+
+miair_status miair_batch_run(const miair_engine *e, const miair_batch_doc *docs, size_t n,
+                             const miair_batch_options *opt, miair_batch_fn fn, void *user,
+                             miair_batch_stats *stats)
+{
+    return batch_run(e, NULL, docs, n, opt, fn, user, stats);
+}
+
+miair_status miair_batch_run_cached(const miair_engine *e, miair_cache *c, const miair_batch_doc *docs, size_t n,
+                                    const miair_batch_options *opt, miair_batch_fn fn, void *user,
+                                    miair_batch_stats *stats)
+{
+    return batch_run(e, c, docs, n, opt, fn, user, stats);
+}
+
+/* Items live in their slot: the slot holds a hit's numbers. */
+static const slot *slot_of(const miair_batch_item *it)
+{
+    return (const slot *)(const void *)((const char *)it - offsetof(slot, item));
+}
+
+double miair_batch_item_number(const miair_batch_item *it, miair_field f)
+{
+    if (!it || it->status != MIAIR_OK || (unsigned)f >= MIAIR_FIELD_COUNT_)
+        return NAN;
+    if (it->result)
+        return miair_result_number(it->result, f);
+    const slot *s = slot_of(it);
+    return s->cached ? s->hit.number[f] : NAN;
+}
+
+int miair_batch_item_cached(const miair_batch_item *it)
+{
+    return it && it->status == MIAIR_OK && !it->result && slot_of(it)->cached;
 }
