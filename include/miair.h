@@ -45,8 +45,9 @@ typedef struct miair_config {
      * accuracy sub-score of SPEC §3). Default 0. */
     int has_last_updated;
     /* Bytes of text analyzed at a time (a document is walked in windows with
-     * state carried across them). 0 = the default (256 KiB); at least 64.
-     * Results never depend on it; memory does. */
+     * state carried across them). 0 = the environment's MIAIR_WINDOW_BYTES
+     * if set, else 256 KiB; at least 64. Results never depend on it; memory
+     * does. */
     size_t window_bytes;
 } miair_config;
 

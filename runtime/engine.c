@@ -96,7 +96,12 @@ miair_status miair_engine_create(const miair_config *cfg, miair_engine **out) {
     if (!e) return MIAIR_ERR_NOMEM;
     e->k = k;
     e->cfg = *cfg;
-    if (cfg->window_bytes) miair_engine_set_window(e, cfg->window_bytes);
+    if (cfg->window_bytes) {
+        miair_engine_set_window(e, cfg->window_bytes);
+    } else { /* MIAIR_WINDOW_BYTES: tests force small windows through the CLI */
+        const char *w = getenv("MIAIR_WINDOW_BYTES");
+        if (w && *w) miair_engine_set_window(e, (size_t)strtoull(w, NULL, 10));
+    }
     for (int i = 0; i < 4; i++) e->weights[i] = fabs(sum - 1.0) > 0.001 ? cfg->weights[i] / sum : cfg->weights[i];
     char err[256];
     if (miair_engine_compile_rules(e, err, sizeof err)) {

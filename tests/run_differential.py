@@ -29,7 +29,7 @@ def files_of(path, pattern_suffix=".txt"):
     return sorted(out, key=lambda p: p.encode())
 
 
-def run_set(name, miair, paths, work, env):
+def run_set(name, miair, paths, work, env, oracle_out=None):
     listing = os.path.join(work, name + ".list")
     with open(listing, "w") as f:
         f.write("\n".join(paths) + "\n")
@@ -40,8 +40,12 @@ def run_set(name, miair, paths, work, env):
     if rc != 0:
         print(f"{name}: miair exited {rc}")
         return 0, len(paths)
-    with open(listing) as fin, open(o_out, "w") as fout:
-        subprocess.run([sys.executable, os.path.join(TOOLS, "oracle.py"), "-"], stdin=fin, stdout=fout, check=True)
+    if oracle_out:  # the oracle's records of the same files, computed before
+        o_out = oracle_out
+    else:
+        with open(listing) as fin, open(o_out, "w") as fout:
+            subprocess.run([sys.executable, os.path.join(TOOLS, "oracle.py"), "-"], stdin=fin, stdout=fout,
+                           check=True)
     cmp = subprocess.run([sys.executable, os.path.join(TOOLS, "compare.py"), c_out, o_out],
                          capture_output=True, text=True)
     lines = cmp.stdout.strip().splitlines()
@@ -75,6 +79,13 @@ def main():
         p, f = run_set("generated", args.miair, files_of(gen, ""), work, env)
         total_p += p
         total_f += f
+        # the same documents analyzed in tiny windows (state carried across 64..333-byte windows)
+        for w in (64, 333):
+            wenv = dict(env, MIAIR_WINDOW_BYTES=str(w))
+            p, f = run_set(f"generated-window{w}", args.miair, files_of(gen, ""), work, wenv,
+                           oracle_out=os.path.join(work, "generated.oracle.jsonl"))
+            total_p += p
+            total_f += f
         if not args.no_docs:
             for name, path, _ in DOC_SETS:
                 if not os.path.isdir(path):
