@@ -48,8 +48,8 @@ miair_status miair_batch_stats_format(const miair_batch_stats *s, miair_stats_fo
     *out = NULL;
     double rate = s->wall_seconds > 0 ? (double)s->analyzed / s->wall_seconds : 0.0;
     const miair_metric m[] = {
-        {"miair_documents_total", "Documents processed (one record each), by outcome: analyzed = full record, "
-         "error = error record.", MIAIR_METRIC_COUNTER, "outcome", "analyzed", (double)s->analyzed, 1,
+        {"miair_documents_total", "Documents processed (one record each), by outcome: analyzed = full record (result cache hits "
+         "included, see miair_cache_hits_total), error = error record.", MIAIR_METRIC_COUNTER, "outcome", "analyzed", (double)s->analyzed, 1,
          "documents_analyzed"},
         {"miair_documents_total", "", MIAIR_METRIC_COUNTER, "outcome", "error", (double)s->errors, 1,
          "documents_error"},
@@ -59,10 +59,10 @@ miair_status miair_batch_stats_format(const miair_batch_stats *s, miair_stats_fo
          (double)s->errors, 1, "errors"},
         {"miair_pattern_stage_documents_total", "Analyzed documents whose pattern stage ran (the non-empty ones).",
          MIAIR_METRIC_COUNTER, NULL, NULL, (double)s->patterns_ran, 1, "pattern_stage_documents"},
-        {"miair_cache_hits_total", "Result cache hits. Always 0: the result cache is not implemented yet.",
-         MIAIR_METRIC_COUNTER, NULL, NULL, (double)s->cache_hits, 1, "cache_hits (no cache yet)"},
-        {"miair_cache_misses_total", "Result cache misses. Always 0: the result cache is not implemented yet.",
-         MIAIR_METRIC_COUNTER, NULL, NULL, (double)s->cache_misses, 1, "cache_misses (no cache yet)"},
+        {"miair_cache_hits_total", "Records taken from the result cache instead of analyzing (0 when no cache is used).",
+         MIAIR_METRIC_COUNTER, NULL, NULL, (double)s->cache_hits, 1, "cache_hits"},
+        {"miair_cache_misses_total", "Documents looked up in the result cache and not found (0 when no cache is used).",
+         MIAIR_METRIC_COUNTER, NULL, NULL, (double)s->cache_misses, 1, "cache_misses"},
         {"miair_stage_seconds_total", STAGE_HELP " stat = sizing files for scheduling, read = reading files, "
          "analyze = the analysis, serialize = JSON records, deliver = in-order output (one thread at a time), "
          "wait = workers idle on a full reorder window.", MIAIR_METRIC_COUNTER, "stage", "stat",

@@ -520,7 +520,7 @@ static void test_metrics_format(void **state)
     assert_non_null(strstr(out, "miair_errors_total 1\n"));
     assert_non_null(strstr(out, "miair_cache_hits_total 0\n"));
     assert_non_null(strstr(out, "miair_cache_misses_total 0\n"));
-    assert_non_null(strstr(out, "the result cache is not implemented yet"));
+    assert_non_null(strstr(out, "0 when no cache is used"));
     assert_non_null(strstr(out, "miair_stage_seconds_total{stage=\"read\"} 0.25\n"));
     assert_non_null(strstr(out, "miair_stage_seconds_total{stage=\"analyze\"} 1.5\n"));
     assert_non_null(strstr(out, "miair_threads 2\n"));

@@ -277,7 +277,7 @@ check "table: header + 7 rows + totals" lines_are 9
 
 if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
     script -qec "'$MIAIR' analyze docs" /dev/null </dev/null >tty.out 2>&1
-    check "terminal: default format is table" grep -q '^total: 6 documents' tty.out
+    check "terminal: default format is table" grep -q 'total: 6 documents' tty.out
     script -qec "'$MIAIR' analyze -o tty.jsonl docs" /dev/null </dev/null >/dev/null 2>&1
     check "-o FILE on a terminal: default format is jsonl" py_check tty.jsonl 'len(recs) == 6'
 fi
@@ -355,8 +355,8 @@ check "--metrics: analyzed counter" grep -qx 'miair_documents_total{outcome="ana
 check "--metrics: error counter" grep -qx 'miair_documents_total{outcome="error"} 1' m.prom
 check "--metrics: errors" grep -qx 'miair_errors_total 1' m.prom
 check "--metrics: bytes" grep -Eqx 'miair_bytes_total [1-9][0-9]*' m.prom
-check "--metrics: cache hits 0" grep -qx 'miair_cache_hits_total 0' m.prom
-check "--metrics: cache HELP says not implemented" grep -q '# HELP miair_cache_hits_total.*not implemented' m.prom
+check "--metrics: cache hits 0 without a cache" grep -qx 'miair_cache_hits_total 0' m.prom
+check "--metrics: cache HELP says 0 without a cache" grep -q '# HELP miair_cache_hits_total.*0 when no cache is used' m.prom
 check "--metrics: cache misses" grep -qx 'miair_cache_misses_total 0' m.prom
 check "--metrics: read seconds" grep -Eq '^miair_stage_seconds_total\{stage="read"\} [0-9.e+-]+$' m.prom
 check "--metrics: analyze seconds" grep -Eq '^miair_stage_seconds_total\{stage="analyze"\} [0-9.e+-]+$' m.prom
@@ -375,6 +375,26 @@ check "--stats: table on stderr" grep -Eq '^documents_analyzed +6$' err
 check "--stats: read and analyze seconds" bash -c 'grep -q "^read_seconds " err && grep -q "^analyze_seconds " err'
 check "--stats: threads" grep -Eq '^threads +1$' err
 check "--stats: cache row" grep -q 'cache_hits' err
+
+# ---------------------------------------------------------------- --cache-dir
+run analyze -j 2 --cache-dir cache1 --metrics c1.prom jdocs missing.md
+cp out c1.jsonl; RCC=$RC
+check "--cache-dir cold: same records as without a cache" bash -c 'grep -v missing.md c1.jsonl | cmp -s - jd1.jsonl'
+check "--cache-dir cold: misses" grep -qx 'miair_cache_misses_total 48' c1.prom
+check "--cache-dir cold: exit 1 (one missing)" test "$RCC" -eq 1
+run analyze -j 2 --cache-dir cache1 --metrics c2.prom jdocs missing.md
+check "--cache-dir warm: byte-identical records" cmp -s out c1.jsonl
+check "--cache-dir warm: hits" grep -qx 'miair_cache_hits_total 48' c2.prom
+check "--cache-dir warm: cache counters in the metrics" grep -q '^# TYPE miair_cache_' c2.prom
+run analyze -j 1 --cache-dir cache1 --format table jdocs
+grep -v '^total' out >table-cached.txt
+check "--cache-dir warm: table rows from the cache equal" cmp -s table-cached.txt table-j1.txt
+run analyze --cache-dir cache1 --stats docs/a.md
+check "--cache-dir --stats: cache rows" grep -q '^cache_' err
+: >notadir
+run analyze --cache-dir notadir/x docs/a.md
+check "--cache-dir unusable: exit 1" rc_is 1
+check "--cache-dir unusable: message" grep_q "notadir/x" err
 
 # ---------------------------------------------------------------- progress bar (terminals only)
 if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then
@@ -467,7 +487,7 @@ check "bench: counting is stated" grep -q 'full record' out
 check "bench: M003 published figure" grep -q '383,436' out
 check "bench: scaling table" grep -q 'worker scaling' out
 check "bench: M009 table with 1000 documents" grep -Eq '^ +1000 ' out
-check "bench: cache not implemented" grep -q 'cache: not implemented yet' out
+check "bench: cache scenario labelled as cache hits" grep -q 'cache scenario: CACHE HITS, not analyses' out
 check "bench: CSV files" test -s bres/throughput.csv -a -s bres/scaling.csv -a -s bres/m009.csv
 if [ -n "$PY" ]; then
     check "bench: results.json" "$PY" -c '
@@ -475,7 +495,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["by_size"]["medium"]["docs_per_s"] > 0
 assert len(d["m009"]) == 5 and all(r["all_full_records"] for r in d["m009"])
-assert d["cache"] == "not implemented yet"
+assert d["cache"]["label"] == "cache hits, not analyses" and d["cache"]["warm_memory_hits_per_s"] > 0
 assert d["published"]["m003_docs_per_min_10_cores"] == 383436' bres/results.json
 fi
 

@@ -73,7 +73,7 @@ static int parse_format(const char *s, cli_format *f)
 }
 
 /* Long options that take a value. */
-enum { OPT_FORMAT, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_BYTES, OPT_OUTPUT, OPT_JOBS, OPT_METRICS, OPT_NONE };
+enum { OPT_FORMAT, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_BYTES, OPT_OUTPUT, OPT_JOBS, OPT_METRICS, OPT_CACHE_DIR, OPT_NONE };
 
 static const struct {
     const char *name;
@@ -81,7 +81,7 @@ static const struct {
 } value_options[] = {
     {"format", OPT_FORMAT},       {"include", OPT_INCLUDE}, {"exclude", OPT_EXCLUDE},
     {"max-bytes", OPT_MAX_BYTES}, {"output", OPT_OUTPUT},     {"jobs", OPT_JOBS},
-    {"metrics", OPT_METRICS},
+    {"metrics", OPT_METRICS},     {"cache-dir", OPT_CACHE_DIR},
 };
 
 static int apply_value(cli_options *o, int id, const char *name, const char *val)
@@ -115,6 +115,11 @@ static int apply_value(cli_options *o, int id, const char *name, const char *val
         if (val[0] == '\0')
             return cli_usage_error("empty file name for %s", name);
         o->metrics = val;
+        return 0;
+    case OPT_CACHE_DIR:
+        if (val[0] == '\0')
+            return cli_usage_error("empty directory name for %s", name);
+        o->cache_dir = val;
         return 0;
     default:
         return 0;
@@ -291,8 +296,11 @@ static void print_analyze_body(FILE *f)
           "                     the workers; records are written in input order and do\n"
           "                     not depend on N\n"
           "  --metrics FILE     write the run's counters to FILE in Prometheus text format\n"
-          "                     (documents, bytes, errors, cache hits/misses (always 0:\n"
-          "                     no cache yet), seconds per stage, threads)\n"
+          "                     (documents, bytes, errors, cache hits/misses, seconds per\n"
+          "                     stage, threads; and the cache's counters with --cache-dir)\n"
+          "  --cache-dir DIR    reuse records of unchanged documents: a content-addressed\n"
+          "                     result cache stored in DIR (created if missing); a hit\n"
+          "                     gives the same record as an analysis\n"
           "  --stats            print the same counters as a table on stderr, and the\n"
           "                     documents that took far longer than their size predicts\n"
           "  --progress         show the progress bar even when stderr is not a terminal\n"

@@ -28,6 +28,7 @@ typedef struct cli_options {
     int stats;         /* --stats: the metrics as a table on stderr, and the slow documents */
     int progress;      /* --progress: force the progress bar (-1 = --no-progress, 0 = auto) */
     const char *metrics; /* --metrics FILE: Prometheus text, NULL when not asked */
+    const char *cache_dir; /* --cache-dir DIR: result cache store, NULL when not asked */
     const char *output; /* -o FILE, NULL for stdout */
     const char **includes; /* --include GLOB...; NULL when none (the default set applies) */
     size_t n_includes;

@@ -91,6 +91,7 @@ static int analyze_with(const cli_options *o, const miair_engine *engine, int fd
         .stats = o->stats,
         .slow_report = err_tty && !o->quiet,
         .metrics = o->metrics,
+        .cache_dir = o->cache_dir,
     };
     int run = run_inputs(engine, &inputs, &rc, &sink);
     if (run < 0 || out_end(&sink) != 0)

@@ -104,51 +104,66 @@ int out_error(out_sink *s, const char *id, const char *msg)
     return rc;
 }
 
-static int table_row(out_sink *s, const char *id, const miair_result *r)
+typedef double (*number_fn)(const void *src, miair_field f);
+
+static double result_number(const void *r, miair_field f) { return miair_result_number(r, f); }
+static double item_number(const void *it, miair_field f) { return miair_batch_item_number(it, f); }
+
+static int table_row(out_sink *s, const char *id, number_fn num, const void *src)
 {
     char c[5][32], p[2][32];
-    snprintf(c[0], sizeof c[0], "%.0f", miair_result_number(r, MIAIR_TEXT_LENGTH));
-    snprintf(c[1], sizeof c[1], "%.3f", miair_result_number(r, MIAIR_ENTROPY_CHARACTER));
-    snprintf(c[2], sizeof c[2], "%.3f", miair_result_number(r, MIAIR_ENTROPY_WORD));
-    snprintf(c[3], sizeof c[3], "%.3f", miair_result_number(r, MIAIR_ENTROPY_SENTENCE));
-    snprintf(c[4], sizeof c[4], "%.3f", miair_result_number(r, MIAIR_QUALITY_OVERALL));
-    snprintf(p[0], sizeof p[0], "%.0f", miair_result_number(r, MIAIR_PATTERN_COUNT));
-    snprintf(p[1], sizeof p[1], "%.0f", miair_result_number(r, MIAIR_OCCURRENCE_COUNT));
-    const char *gate = miair_result_number(r, MIAIR_PASSES_GATE) == 1.0 ? "PASS" : "FAIL";
+    snprintf(c[0], sizeof c[0], "%.0f", num(src, MIAIR_TEXT_LENGTH));
+    snprintf(c[1], sizeof c[1], "%.3f", num(src, MIAIR_ENTROPY_CHARACTER));
+    snprintf(c[2], sizeof c[2], "%.3f", num(src, MIAIR_ENTROPY_WORD));
+    snprintf(c[3], sizeof c[3], "%.3f", num(src, MIAIR_ENTROPY_SENTENCE));
+    snprintf(c[4], sizeof c[4], "%.3f", num(src, MIAIR_QUALITY_OVERALL));
+    snprintf(p[0], sizeof p[0], "%.0f", num(src, MIAIR_PATTERN_COUNT));
+    snprintf(p[1], sizeof p[1], "%.0f", num(src, MIAIR_OCCURRENCE_COUNT));
+    const char *gate = num(src, MIAIR_PASSES_GATE) == 1.0 ? "PASS" : "FAIL";
     writer_printf(&s->w, TABLE_ROW, c[0], c[1], c[2], c[3], c[4], gate, p[0], p[1]);
     put_path(&s->w, id);
     return end_record(s);
 }
 
-int out_result(out_sink *s, const char *id, const miair_result *r, size_t nbytes)
-{
-    return out_record(s, id, r, NULL, 0, nbytes);
-}
-
-int out_record(out_sink *s, const char *id, const miair_result *r, const char *json, size_t json_len,
-               size_t nbytes)
+/* A record from a result (r) or a batch item (it, r NULL). */
+static int record(out_sink *s, const char *id, const miair_result *r, const miair_batch_item *it,
+                  size_t nbytes)
 {
     int rc;
+    number_fn num = r ? result_number : item_number;
+    const void *src = r ? (const void *)r : (const void *)it;
     if (s->flush_each)
         clear(s);
     if (s->format == CLI_FORMAT_TABLE) {
-        rc = table_row(s, id, r);
-    } else if (json) {
-        rc = put_json(s, json, json_len);
-    } else {
+        rc = table_row(s, id, num, src);
+    } else if (it && it->json) {
+        rc = put_json(s, it->json, it->json_len);
+    } else if (r || (it && it->result)) {
         char *json = NULL;
         size_t len = 0;
-        miair_status st = miair_result_to_json(r, id, strlen(id), &json, &len);
+        miair_status st = miair_result_to_json(r ? r : it->result, id, strlen(id), &json, &len);
         if (st != MIAIR_OK)
             return out_error(s, id, miair_status_message(st));
         rc = put_json(s, json, len);
         miair_free(json);
+    } else {
+        return out_error(s, id, "no record (a cache hit without its JSON)");
     }
     s->analyzed++;
     s->bytes += nbytes;
-    if (miair_result_number(r, MIAIR_PASSES_GATE) == 1.0)
+    if (num(src, MIAIR_PASSES_GATE) == 1.0)
         s->gate_passes++;
     return rc;
+}
+
+int out_result(out_sink *s, const char *id, const miair_result *r, size_t nbytes)
+{
+    return record(s, id, r, NULL, nbytes);
+}
+
+int out_item(out_sink *s, const miair_batch_item *it)
+{
+    return record(s, it->id, it->result, it, (size_t)it->bytes);
 }
 
 int out_end(out_sink *s)

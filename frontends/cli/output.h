@@ -33,10 +33,10 @@ int out_begin(out_sink *s, cli_format format, int fd, int quiet);
 /* One analyzed document of nbytes bytes. If serializing fails the document
  * becomes an error record. Returns 0, or -1 when the write failed. */
 int out_result(out_sink *s, const char *id, const miair_result *r, size_t nbytes);
-/* The same with the record already serialized (json/json_len, from the batch
- * workers); json may be NULL to serialize here. */
-int out_record(out_sink *s, const char *id, const miair_result *r, const char *json, size_t json_len,
-               size_t nbytes);
+/* One analyzed document as the batch runtime delivers it: the record already
+ * serialized by a worker (item->json) or to serialize here (item->result), or
+ * a result cache hit (result NULL; numbers from miair_batch_item_number()). */
+int out_item(out_sink *s, const miair_batch_item *it);
 /* One input that failed: the stderr line "miair: ID: MSG" (unless quiet) and
  * the error record. Returns 0, or -1 when the write failed. */
 int out_error(out_sink *s, const char *id, const char *msg);

@@ -45,7 +45,7 @@ static int on_item(void *user, const miair_batch_item *it)
     run_ctx *c = user;
     int rc;
     if (it->status == MIAIR_OK) {
-        rc = out_record(c->sink, it->id, it->result, it->json, it->json_len, (size_t)it->bytes);
+        rc = out_item(c->sink, it);
     } else {
         char msg[320];
         rc = out_error(c->sink, it->id, cli_message(it, msg, sizeof msg));
@@ -58,11 +58,42 @@ static int on_item(void *user, const miair_batch_item *it)
     return rc;
 }
 
-static int write_metrics(const char *path, const miair_batch_stats *st)
+/* The batch's metrics, then the cache's (when one was used). */
+static int metrics_text(const miair_batch_stats *st, miair_cache *cache, miair_stats_format f, char **text,
+                        size_t *len)
+{
+    if (miair_batch_stats_format(st, f, text, len) != MIAIR_OK)
+        return -1;
+    if (!cache)
+        return 0;
+    miair_cache_stats cs;
+    char *more = NULL;
+    size_t more_len = 0;
+    miair_cache_stats_get(cache, &cs);
+    if (miair_cache_stats_format(&cs, f, &more, &more_len) != MIAIR_OK) {
+        miair_free(*text);
+        return -1;
+    }
+    char *both = malloc(*len + more_len + 1);
+    if (!both) {
+        miair_free(*text);
+        miair_free(more);
+        return -1;
+    }
+    memcpy(both, *text, *len);
+    memcpy(both + *len, more, more_len + 1);
+    miair_free(*text);
+    miair_free(more);
+    *text = both;
+    *len += more_len;
+    return 0;
+}
+
+static int write_metrics(const char *path, const miair_batch_stats *st, miair_cache *cache)
 {
     char *text = NULL;
     size_t len = 0;
-    if (miair_batch_stats_format(st, MIAIR_STATS_PROMETHEUS, &text, &len) != MIAIR_OK) {
+    if (metrics_text(st, cache, MIAIR_STATS_PROMETHEUS, &text, &len) != 0) {
         fputs("miair: out of memory\n", stderr);
         return -1;
     }
@@ -85,12 +116,13 @@ static int write_metrics(const char *path, const miair_batch_stats *st)
     return rc;
 }
 
-static void print_stats(const miair_batch_stats *st)
+static void print_stats(const miair_batch_stats *st, miair_cache *cache)
 {
     char *text = NULL;
-    if (miair_batch_stats_format(st, MIAIR_STATS_TABLE, &text, NULL) == MIAIR_OK) {
+    size_t len = 0;
+    if (metrics_text(st, cache, MIAIR_STATS_TABLE, &text, &len) == 0) {
         fputs(text, stderr);
-        miair_free(text);
+        free(text);
     }
 }
 
@@ -135,23 +167,40 @@ int run_inputs(const miair_engine *e, const input_list *inputs, const run_config
     sink->clear_hook = clear_bar;
     sink->clear_user = &c;
 
+    miair_cache *cache = NULL;
+    if (cfg->cache_dir) {
+        miair_cache_options co;
+        miair_cache_options_init(&co);
+        co.dir = cfg->cache_dir;
+        miair_status cs = miair_cache_create(&co, &cache);
+        if (cs != MIAIR_OK) {
+            fprintf(stderr, "miair: %s: cannot use the cache directory: %s\n", cfg->cache_dir,
+                    miair_status_message(cs));
+            sink->clear_hook = NULL;
+            free(docs);
+            return 1;
+        }
+    }
+
     miair_batch_stats st;
-    miair_status bs = miair_batch_run(e, docs, n, &o, on_item, &c, &st);
+    miair_status bs = cache ? miair_batch_run_cached(e, cache, docs, n, &o, on_item, &c, &st)
+                            : miair_batch_run(e, docs, n, &o, on_item, &c, &st);
     progress_end(&c.prog);
     int rc = 0;
     if (bs != MIAIR_OK && !c.failed) {
         fprintf(stderr, "miair: the batch failed: %s\n", miair_status_message(bs));
         rc = 1;
     }
-    if (cfg->metrics && write_metrics(cfg->metrics, &st) != 0)
+    if (cfg->metrics && write_metrics(cfg->metrics, &st, cache) != 0)
         rc = 1;
     if (c.failed)
         rc = -1;
     if (cfg->stats)
-        print_stats(&st);
+        print_stats(&st, cache);
     if (cfg->stats || cfg->slow_report)
         progress_print_slow(&c.prog, stderr);
     progress_free(&c.prog);
+    miair_cache_free(cache);
     sink->clear_hook = NULL;
     free(docs);
     return rc;

@@ -17,6 +17,7 @@ typedef struct run_config {
     int stats;           /* --stats: table + slow documents on stderr */
     int slow_report;     /* list slow documents on stderr at the end */
     const char *metrics; /* --metrics FILE or NULL */
+    const char *cache_dir; /* --cache-dir DIR or NULL: the result cache (in-process LRU + this store) */
 } run_config;
 
 /* Analyzes every input in order with engine e, writing exactly one record per
