@@ -151,7 +151,7 @@ void make_inputs()
             }
             std::vector<uint8_t> b((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
             std::string base = path.substr(path.find_last_of('/') + 1);
-            inputs().push_back({"file:" + base + "/" + std::to_string(b.size()), std::move(b)});
+            inputs().push_back({"file/" + base, std::move(b)});
         }
     }
 }
@@ -221,7 +221,8 @@ void register_kernels(const miair_kernels *k, const Input *in)
     add("byte_positions/" + isa, in, [k, pos](const uint8_t *p, size_t len) {
         benchmark::DoNotOptimize(k->byte_positions(p, len, '\n', 0, pos->data()));
     });
-    if (in->name.rfind("ascii", 0) == 0) // scans everything only on ASCII
+    // scans everything only on pure ASCII input
+    if (miair_kernels_scalar.ascii_prefix_len(in->bytes.data(), n) == n)
         add("ascii_prefix_len/" + isa, in, [k](const uint8_t *p, size_t len) {
             benchmark::DoNotOptimize(k->ascii_prefix_len(p, len));
         });
@@ -321,7 +322,7 @@ void print_ratios(const Collect &c)
             return "limit:hist4";
         return "limit:memread";
     };
-    std::printf("\n%-34s %-14s %12s %-14s %12s %7s\n", "kernel/isa", "input", "MB/s", "limit",
+    std::printf("\n%-30s %-22s %10s %-8s %10s %7s\n", "kernel/isa", "input", "MB/s", "limit",
                 "limit MB/s", "ratio");
     for (const auto &kv : c.rate) {
         std::string head, tail;
@@ -331,7 +332,7 @@ void print_ratios(const Collect &c)
         std::string lim = kernel.rfind("limit:", 0) == 0 ? "limit:memread" : limit_of(kernel);
         auto it = best_limit.find(lim + "|" + tail);
         double l = it == best_limit.end() ? 0 : it->second;
-        std::printf("%-34s %-14s %12.0f %-14s %12.0f %7.3f\n", head.c_str(), tail.c_str(), kv.second / 1e6,
+        std::printf("%-30s %-22s %10.0f %-8s %10.0f %7.3f\n", head.c_str(), tail.c_str(), kv.second / 1e6,
                     lim.c_str() + 6, l / 1e6, l > 0 ? kv.second / l : 0.0);
     }
 }
