@@ -68,6 +68,15 @@ miair_status miair_analyze(const miair_engine *e, const void *buf, size_t len, m
 /* Frees a result. NULL is a no-op. */
 void miair_result_free(miair_result *r);
 
+/* Analyzes the file at path with memory bounded by the analysis window, not
+ * by the file: the file is mapped and walked window by window, dropping the
+ * pages behind (invalid UTF-8 is first re-encoded into an unlinked temporary
+ * file). The result equals miair_analyze() on the file's bytes. max_bytes:
+ * larger files fail with MIAIR_ERR_TOO_BIG (0 = no limit). err (may be NULL)
+ * receives a message on failure. */
+miair_status miair_analyze_file(const miair_engine *e, const char *path, uint64_t max_bytes, miair_result **out,
+                                char *err, size_t errsz);
+
 /* ---- reading a result ---- */
 
 /* Numeric fields of a result (SPEC §2, §3, §5). */

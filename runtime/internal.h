@@ -235,6 +235,8 @@ size_t miair_line_at(const miair_scratch *s, size_t p);
 size_t miair_utf8_count(const uint8_t *u, size_t a, size_t b);
 /* str.split() tokens of u8[a, b) (valid UTF-8). */
 size_t miair_utf8_tokens(const uint8_t *u, size_t a, size_t b);
+/* Whether buf is valid UTF-8 exactly as CPython's decoder accepts it. */
+int miair_utf8_valid(const struct miair_kernels *k, const uint8_t *buf, size_t n);
 /* Decodes the code point at u8[*i] (valid UTF-8) and advances *i. */
 uint32_t miair_utf8_next(const uint8_t *u, size_t *i);
 

@@ -107,7 +107,7 @@ size_t miair_utf8_tokens(const uint8_t *u, size_t a, size_t b) {
 }
 
 /* Whether buf is valid UTF-8 exactly as CPython's decoder accepts it. */
-static int utf8_valid(const struct miair_kernels *k, const uint8_t *s, size_t n) {
+int miair_utf8_valid(const struct miair_kernels *k, const uint8_t *s, size_t n) {
     size_t i = 0;
     while (i < n) {
         if (s[i] < 0x80) {
@@ -137,7 +137,7 @@ static int utf8_valid(const struct miair_kernels *k, const uint8_t *s, size_t n)
 miair_status miair_text_prepare(miair_scratch *s, const void *buf, size_t len, miair_text *t) {
     const uint8_t *in = len ? (const uint8_t *)buf : (const uint8_t *)"";
     if (len > SIZE_MAX / 8) return MIAIR_ERR_TOO_BIG;
-    if (utf8_valid(s->k, in, len)) {
+    if (miair_utf8_valid(s->k, in, len)) {
         t->u8 = in;
         t->nb = len;
         return MIAIR_OK;
