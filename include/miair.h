@@ -206,6 +206,9 @@ typedef struct miair_batch_doc {
 typedef struct miair_batch_options {
     int threads;        /* 0 = all (omp_get_max_threads(): OMP_NUM_THREADS, else the cores) */
     uint64_t max_bytes; /* PATH/FD documents larger than this yield MIAIR_ERR_TOO_BIG; default 1 GiB */
+    uint64_t stream_threshold; /* PATH documents larger than this are streamed (miair_analyze_file: mapped,
+                                  bounded memory, same record) instead of read; default 8 MiB; 0 = default,
+                                  UINT64_MAX = never. Streamed documents bypass the result cache. */
     unsigned flags;     /* MIAIR_BATCH_* */
     size_t window;      /* max outcomes started but not yet delivered; 0 = default (64 per thread, >= 128) */
     uint64_t window_bytes; /* and max bytes of such documents (the next-in-order one is always allowed);

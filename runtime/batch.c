@@ -39,8 +39,10 @@
 
 #include "cache.h"
 #include "internal.h"
+#include "stream.h"
 
 #define BATCH_DEFAULT_MAX_BYTES ((uint64_t)1 << 30)      /* 1 GiB */
+#define BATCH_DEFAULT_STREAM_THRESHOLD ((uint64_t)8 << 20)
 #define BATCH_WINDOW_PER_THREAD 64                       /* default window: 64 per thread ... */
 #define BATCH_WINDOW_MIN 128                             /* ... but at least 128 */
 #define BATCH_DEFAULT_WINDOW_BYTES ((uint64_t)64 << 20)  /* 64 MiB of documents in flight */
@@ -201,6 +203,7 @@ void miair_batch_options_init(miair_batch_options *o)
         return;
     memset(o, 0, sizeof *o);
     o->max_bytes = BATCH_DEFAULT_MAX_BYTES;
+    o->stream_threshold = BATCH_DEFAULT_STREAM_THRESHOLD;
 }
 
 int miair_batch_threads(int threads)
@@ -421,6 +424,7 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
     size_t len = 0;
     miair_status st = MIAIR_OK;
     uint64_t seen = 0;
+    int streamed = 0;
     double t0 = miair_now(), t1;
     switch (d->kind) {
     case MIAIR_DOC_BUFFER:
@@ -435,6 +439,20 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
         if (!d->path) {
             st = MIAIR_ERR_INVALID;
             snprintf(s->err, sizeof s->err, "%s", miair_status_message(st));
+            break;
+        }
+        if (b->size[j] > (b->opt->stream_threshold ? b->opt->stream_threshold : BATCH_DEFAULT_STREAM_THRESHOLD)) {
+            /* huge: mapped and analyzed window by window (runtime/stream.c), never read whole */
+            if (!scratch_ok) {
+                st = MIAIR_ERR_NOMEM;
+                snprintf(s->err, sizeof s->err, "%s", miair_status_message(st));
+                break;
+            }
+            st = miair_stream_path(b->e, scratch, d->path, b->opt->max_bytes, &s->result, s->err, sizeof s->err);
+            t1 = miair_now();
+            it->analyze_seconds = t1 - t0;
+            it->bytes = b->size[j];
+            streamed = 1;
             break;
         }
         st = miair_read_path(d->path, b->opt->max_bytes, rb, &seen, s->err, sizeof s->err);
@@ -455,14 +473,18 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
         snprintf(s->err, sizeof s->err, "%s", miair_status_message(st));
         break;
     }
-    t1 = miair_now();
-    if (d->kind == MIAIR_DOC_PATH || d->kind == MIAIR_DOC_FD)
-        it->read_seconds = t1 - t0;
-    it->bytes = st == MIAIR_OK ? (uint64_t)len : seen;
+    if (streamed) {
+        len = (size_t)b->size[j];
+    } else {
+        t1 = miair_now();
+        if (d->kind == MIAIR_DOC_PATH || d->kind == MIAIR_DOC_FD)
+            it->read_seconds = t1 - t0;
+        it->bytes = st == MIAIR_OK ? (uint64_t)len : seen;
+    }
 
     miair_cache_key key;
     memset(&key, 0, sizeof key);
-    if (st == MIAIR_OK && b->cache && cache_lookup(b, s, &key, data, len)) {
+    if (st == MIAIR_OK && !streamed && b->cache && cache_lookup(b, s, &key, data, len)) {
         it->status = MIAIR_OK;
         it->json = s->json;
         it->json_len = s->json ? s->hit.json_len : 0;
@@ -473,7 +495,7 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
         miair_readbuf_trim(rb);
         return;
     }
-    if (st == MIAIR_OK) {
+    if (st == MIAIR_OK && !streamed) {
         if (scratch_ok)
             st = miair_analyze_scratch(b->e, scratch, data, len, &s->result);
         else

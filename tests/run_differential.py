@@ -29,14 +29,15 @@ def files_of(path, pattern_suffix=".txt"):
     return sorted(out, key=lambda p: p.encode())
 
 
-def run_set(name, miair, paths, work, env, oracle_out=None):
+def run_set(name, miair, paths, work, env, oracle_out=None, extra=()):
     listing = os.path.join(work, name + ".list")
     with open(listing, "w") as f:
         f.write("\n".join(paths) + "\n")
     c_out = os.path.join(work, name + ".c.jsonl")
     o_out = os.path.join(work, name + ".oracle.jsonl")
     with open(listing) as fin, open(c_out, "w") as fout:
-        rc = subprocess.run([miair, "analyze", "--format", "jsonl", "-"], stdin=fin, stdout=fout, env=env).returncode
+        rc = subprocess.run([miair, "analyze", "--format", "jsonl", *extra, "-"], stdin=fin, stdout=fout,
+                            env=env).returncode
     if rc != 0:
         print(f"{name}: miair exited {rc}")
         return 0, len(paths)
@@ -79,11 +80,13 @@ def main():
         p, f = run_set("generated", args.miair, files_of(gen, ""), work, env)
         total_p += p
         total_f += f
-        # the same documents analyzed in tiny windows (state carried across 64..333-byte windows)
-        for w in (64, 333):
+        # the same documents analyzed in tiny windows (state carried across 64..333-byte windows),
+        # and streamed from mapped files (every file above the 1-byte threshold)
+        for name, w, extra in (("window64", 64, ()), ("window333", 333, ()),
+                               ("streamed-window64", 64, ("--stream-threshold", "1"))):
             wenv = dict(env, MIAIR_WINDOW_BYTES=str(w))
-            p, f = run_set(f"generated-window{w}", args.miair, files_of(gen, ""), work, wenv,
-                           oracle_out=os.path.join(work, "generated.oracle.jsonl"))
+            p, f = run_set(f"generated-{name}", args.miair, files_of(gen, ""), work, wenv,
+                           oracle_out=os.path.join(work, "generated.oracle.jsonl"), extra=extra)
             total_p += p
             total_f += f
         if not args.no_docs:

@@ -476,6 +476,13 @@ run gen --help;                             check "gen --help exits 0" rc_is 0
 check "gen --help names the options" grep_q "--complexity" out
 run gen --out nodir/sub --count 1;          check "gen: uncreatable directory: exit 1" rc_is 1
 
+# ---------------------------------------------------------------- streaming (--stream-threshold)
+run analyze --format jsonl docs;                              cp out plain.jsonl
+run analyze --format jsonl --stream-threshold 1 docs;         check "stream: exit 0" rc_is 0
+check "stream: same records as reading whole files" cmp -s out plain.jsonl
+run analyze --stream-threshold 0 docs;                        check "stream: zero threshold is a usage error" rc_is 2
+run analyze --stream-threshold 12Q docs;                      check "stream: bad threshold is a usage error" rc_is 2
+
 # ---------------------------------------------------------------- miair bench (a tiny run)
 run bench --help;                           check "bench --help exits 0" rc_is 0
 run bench --runs 0;                         check "bench: bad --runs is a usage error" rc_is 2

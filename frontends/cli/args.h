@@ -19,6 +19,7 @@ typedef enum cli_format {
 typedef struct cli_options {
     cli_format format;
     uint64_t max_bytes;
+    uint64_t stream_threshold; /* --stream-threshold N; 0 = the library's default */
     int last_updated;  /* --last-updated */
     int quiet;         /* -q, --quiet */
     int stdin_doc;     /* --stdin */

@@ -86,6 +86,7 @@ static int analyze_with(const cli_options *o, const miair_engine *engine, int fd
     int err_tty = isatty(STDERR_FILENO);
     run_config rc = {
         .max_bytes = o->max_bytes,
+        .stream_threshold = o->stream_threshold,
         .jobs = o->jobs,
         .progress = o->progress > 0 || (o->progress == 0 && !o->quiet && err_tty),
         .stats = o->stats,

@@ -161,6 +161,7 @@ int run_inputs(const miair_engine *e, const input_list *inputs, const run_config
     miair_batch_options_init(&o);
     o.threads = cfg->jobs;
     o.max_bytes = cfg->max_bytes;
+    if (cfg->stream_threshold) o.stream_threshold = cfg->stream_threshold;
     o.flags = sink->format == CLI_FORMAT_TABLE ? 0 : MIAIR_BATCH_JSON;
     o.on_plan = on_plan;
     progress_init(&c.prog, cfg->progress, miair_batch_threads(cfg->jobs), stderr);

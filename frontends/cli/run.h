@@ -12,6 +12,7 @@
 
 typedef struct run_config {
     uint64_t max_bytes;
+    uint64_t stream_threshold; /* 0 = default */
     int jobs;            /* 0 = all cores */
     int progress;        /* draw the progress bar on stderr */
     int stats;           /* --stats: table + slow documents on stderr */
