@@ -395,6 +395,45 @@ check "--cache-dir --stats: cache rows" grep -q '^cache_' err
 run analyze --cache-dir notadir/x docs/a.md
 check "--cache-dir unusable: exit 1" rc_is 1
 check "--cache-dir unusable: message" grep_q "notadir/x" err
+# a second run on an unchanged tree: every record from the cache (per --stats), nothing analyzed
+run analyze -j 2 --cache-dir cache2 jdocs; cp out s1.jsonl
+run analyze -j 2 --cache-dir cache2 --stats jdocs
+check "--cache-dir second run: identical output" cmp -s out s1.jsonl
+check "--cache-dir second run: identical to no cache" cmp -s out jd1.jsonl
+check "--cache-dir second run: all hits per --stats" grep -Eq '^cache_hits +48$' err
+check "--cache-dir second run: no misses per --stats" grep -Eq '^cache_misses +0$' err
+check "--cache-dir second run: nothing analyzed" grep -Eq '^analyze_seconds +0$' err
+check "--cache-dir second run: store hits, no corrupt files" \
+    bash -c 'grep -Eq "^cache_store_hits +48$" err && grep -Eq "^cache_corrupt +0$" err'
+run analyze -j 1 --cache-dir cache2 --format json jdocs
+check "--cache-dir: json array from the cache equals" cmp -s out jj.json
+# the same content under other names (one needs escaping): hits, each with its own document_id
+mkdir -p twins; cp docs/a.md 'twins/we"ird\name.md'; cp docs/a.md twins/plain.md; cp docs/b.txt twins/zz.txt
+run analyze -j 1 twins docs/a.md; cp out tw0.jsonl
+run analyze -j 1 --cache-size 8 --stats twins docs/a.md
+check "--cache-size: same content, other names: identical records" cmp -s out tw0.jsonl
+check "--cache-size: repeated content hits in memory" grep -Eq '^cache_memory_hits +2$' err
+check "--cache-size alone: no store" grep -Eq '^cache_store_writes +0$' err
+run analyze -j 2 --cache-dir cache3 --cache-size 0 --stats twins docs/a.md
+check "--cache-size 0: identical records" cmp -s out tw0.jsonl
+run analyze -j 2 --cache-dir cache3 --cache-size 0 --stats twins docs/a.md
+check "--cache-size 0 --cache-dir: store hits only" \
+    bash -c 'grep -Eq "^cache_store_hits +4$" err && grep -Eq "^cache_memory_hits +0$" err'
+check "--cache-size 0 --cache-dir: identical records" cmp -s out tw0.jsonl
+# a damaged cache file: ignored (counted as corrupt), the record is analyzed again and the file rewritten
+f=$(find cache3 -type f ! -name CACHEDIR.TAG | head -1)
+if [ -n "$PY" ] && [ -n "$f" ]; then
+    "$PY" -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//2]^=1; open(p,"wb").write(b)' "$f"
+    run analyze -j 1 --cache-dir cache3 --stats twins docs/a.md
+    check "--cache-dir corrupt file: identical records" cmp -s out tw0.jsonl
+    check "--cache-dir corrupt file: counted" grep -Eq '^cache_corrupt +1$' err
+    run analyze -j 1 --cache-dir cache3 --stats twins docs/a.md
+    check "--cache-dir corrupt file: rewritten" \
+        bash -c 'grep -Eq "^cache_corrupt +0$" err && grep -Eq "^cache_hits +4$" err'
+fi
+run analyze --cache-size x docs/a.md;   check "--cache-size x: usage error" rc_is 2
+run analyze --cache-size -1 docs/a.md;  check "--cache-size -1: usage error" rc_is 2
+run analyze --help;                     check "--help names --cache-size" grep_q "--cache-size" out
 
 # ---------------------------------------------------------------- progress bar (terminals only)
 if command -v script >/dev/null 2>&1 && script -qec true /dev/null >/dev/null 2>&1; then

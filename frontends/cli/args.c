@@ -73,7 +73,7 @@ static int parse_format(const char *s, cli_format *f)
 }
 
 /* Long options that take a value. */
-enum { OPT_FORMAT, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_BYTES, OPT_STREAM_THRESHOLD, OPT_OUTPUT, OPT_JOBS, OPT_METRICS, OPT_CACHE_DIR, OPT_NONE };
+enum { OPT_FORMAT, OPT_INCLUDE, OPT_EXCLUDE, OPT_MAX_BYTES, OPT_STREAM_THRESHOLD, OPT_OUTPUT, OPT_JOBS, OPT_METRICS, OPT_CACHE_DIR, OPT_CACHE_SIZE, OPT_NONE };
 
 static const struct {
     const char *name;
@@ -81,7 +81,7 @@ static const struct {
 } value_options[] = {
     {"format", OPT_FORMAT},       {"include", OPT_INCLUDE}, {"exclude", OPT_EXCLUDE},
     {"max-bytes", OPT_MAX_BYTES}, {"output", OPT_OUTPUT},     {"jobs", OPT_JOBS},
-    {"metrics", OPT_METRICS},     {"cache-dir", OPT_CACHE_DIR}, {"stream-threshold", OPT_STREAM_THRESHOLD},
+    {"metrics", OPT_METRICS},     {"cache-dir", OPT_CACHE_DIR}, {"cache-size", OPT_CACHE_SIZE}, {"stream-threshold", OPT_STREAM_THRESHOLD},
 };
 
 static int apply_value(cli_options *o, int id, const char *name, const char *val)
@@ -125,6 +125,15 @@ static int apply_value(cli_options *o, int id, const char *name, const char *val
             return cli_usage_error("empty directory name for %s", name);
         o->cache_dir = val;
         return 0;
+    case OPT_CACHE_SIZE: {
+        uint64_t v = 0;
+        if (val[0] < '0' || val[0] > '9' || cli_parse_size(val, &v) != 0 || v > ((uint64_t)1 << 32))
+            return cli_usage_error("invalid value '%s' for %s (expected a number of entries, e.g. 0, 1024 or 64K)",
+                                   val, name);
+        o->cache_size = (size_t)v;
+        o->cache_size_set = 1;
+        return 0;
+    }
     default:
         return 0;
     }
@@ -309,6 +318,9 @@ static void print_analyze_body(FILE *f)
           "  --cache-dir DIR    reuse records of unchanged documents: a content-addressed\n"
           "                     result cache stored in DIR (created if missing); a hit\n"
           "                     gives the same record as an analysis\n"
+          "  --cache-size N     entries of the in-process result cache (default 1024 with\n"
+          "                     --cache-dir; 0 = the directory only); without --cache-dir\n"
+          "                     it caches in memory only (repeated content in one run)\n"
           "  --stats            print the same counters as a table on stderr, and the\n"
           "                     documents that took far longer than their size predicts\n"
           "  --progress         show the progress bar even when stderr is not a terminal\n"

@@ -30,6 +30,8 @@ typedef struct cli_options {
     int progress;      /* --progress: force the progress bar (-1 = --no-progress, 0 = auto) */
     const char *metrics; /* --metrics FILE: Prometheus text, NULL when not asked */
     const char *cache_dir; /* --cache-dir DIR: result cache store, NULL when not asked */
+    int cache_size_set;    /* --cache-size N given */
+    size_t cache_size;     /* --cache-size N: entries of the in-process result cache */
     const char *output; /* -o FILE, NULL for stdout */
     const char **includes; /* --include GLOB...; NULL when none (the default set applies) */
     size_t n_includes;

@@ -93,6 +93,8 @@ static int analyze_with(const cli_options *o, const miair_engine *engine, int fd
         .slow_report = err_tty && !o->quiet,
         .metrics = o->metrics,
         .cache_dir = o->cache_dir,
+        .cache_size_set = o->cache_size_set,
+        .cache_size = o->cache_size,
     };
     int run = run_inputs(engine, &inputs, &rc, &sink);
     if (run < 0 || out_end(&sink) != 0)

@@ -169,14 +169,20 @@ int run_inputs(const miair_engine *e, const input_list *inputs, const run_config
     sink->clear_user = &c;
 
     miair_cache *cache = NULL;
-    if (cfg->cache_dir) {
+    if (cfg->cache_dir || (cfg->cache_size_set && cfg->cache_size > 0)) {
         miair_cache_options co;
         miair_cache_options_init(&co);
         co.dir = cfg->cache_dir;
+        if (cfg->cache_size_set)
+            co.max_entries = cfg->cache_size;
+        errno = 0;
         miair_status cs = miair_cache_create(&co, &cache);
         if (cs != MIAIR_OK) {
-            fprintf(stderr, "miair: %s: cannot use the cache directory: %s\n", cfg->cache_dir,
-                    miair_status_message(cs));
+            const char *why = cs == MIAIR_ERR_IO && errno ? strerror(errno) : miair_status_message(cs);
+            if (cfg->cache_dir)
+                fprintf(stderr, "miair: %s: cannot use the cache directory: %s\n", cfg->cache_dir, why);
+            else
+                fprintf(stderr, "miair: cannot create the result cache: %s\n", why);
             sink->clear_hook = NULL;
             free(docs);
             return 1;

@@ -19,6 +19,8 @@ typedef struct run_config {
     int slow_report;     /* list slow documents on stderr at the end */
     const char *metrics; /* --metrics FILE or NULL */
     const char *cache_dir; /* --cache-dir DIR or NULL: the result cache (in-process LRU + this store) */
+    int cache_size_set;    /* --cache-size N given: in-process LRU entries (alone: a memory-only cache) */
+    size_t cache_size;
 } run_config;
 
 /* Analyzes every input in order with engine e, writing exactly one record per
