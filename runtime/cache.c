@@ -134,6 +134,31 @@ typedef struct {
     int found;
 } fp_ctx;
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define MIAIR_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(MIAIR_ASAN)
+/* AddressSanitizer poisons redzones between constants: copy them out
+ * through uninstrumented volatile loads (slow, sanitizer builds only). */
+__attribute__((no_sanitize_address)) static void upd_segment(XXH3_state_t *st, const void *p, size_t n)
+{
+    unsigned char buf[4096];
+    const volatile unsigned char *v = p;
+    while (n) {
+        size_t k = n < sizeof buf ? n : sizeof buf;
+        for (size_t i = 0; i < k; i++)
+            buf[i] = v[i];
+        upd(st, buf, k);
+        v += k;
+        n -= k;
+    }
+}
+#else
+static void upd_segment(XXH3_state_t *st, const void *p, size_t n) { upd(st, p, n); }
+#endif
+
 static int fp_object(struct dl_phdr_info *info, size_t size, void *user)
 {
     fp_ctx *c = user;
@@ -152,7 +177,8 @@ static int fp_object(struct dl_phdr_info *info, size_t size, void *user)
             continue;
         upd_u64(c->st, (uint64_t)ph->p_vaddr);
         upd_u64(c->st, (uint64_t)ph->p_filesz);
-        upd(c->st, (const void *)((uintptr_t)info->dlpi_addr + (uintptr_t)ph->p_vaddr), (size_t)ph->p_filesz);
+        upd_segment(c->st, (const void *)((uintptr_t)info->dlpi_addr + (uintptr_t)ph->p_vaddr),
+                    (size_t)ph->p_filesz);
     }
     c->found = 1;
     return 1;
