@@ -16,6 +16,19 @@
 #include "prefilter.h"
 #include "pyre.h"
 
+/* Set bits of x. The runtime is built for the baseline ISA (no POPCNT), where
+ * __builtin_popcountll is a libgcc call; this SWAR form is a dozen inline ops. */
+static inline unsigned miair_popcount64(uint64_t x) {
+#if defined(__POPCNT__) || defined(__aarch64__)
+    return (unsigned)__builtin_popcountll(x);
+#else
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
+#endif
+}
+
 /* ---- growable byte buffers ---- */
 typedef struct {
     char *p;
@@ -49,7 +62,7 @@ extern const miair_rule miair_rules[MIAIR_RULES];
 
 /* scan_sets bits: the byte starts a prefiltered regex anywhere / only after a
  * non-word byte (leading \b) / only at a line start (leading ^); is [0-9A-Za-z_]. */
-enum { SCAN_ANY = 1, SCAN_NW = 2, SCAN_LS = 4, SCAN_WORD = 8 };
+enum { SCAN_ANY = 1, SCAN_NW = 2, SCAN_LS = 4, SCAN_WORD = 8, SCAN_RUN = 16 };
 
 struct miair_engine {
     miair_config cfg;
@@ -61,6 +74,9 @@ struct miair_engine {
     uint32_t nonword_mask;         /* regexes whose match needs a non-word byte before an ASCII first byte */
     uint32_t line_start_mask;      /* regexes whose match starts a line */
     uint8_t scan_sets[256];        /* SCAN_* bits of each byte */
+    uint8_t scan_pairs[256][256];  /* SCAN_ANY/NW/LS bits of a byte given the next one (pair filters applied);
+                                      SCAN_RUN: the byte is in the run class C of run_id */
+    int run_id;                    /* the one C{m,}D regex scanned from bitmaps (-1: none) */
     uint32_t pair_mask[128][128];  /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */
     size_t window;                 /* bytes per window */
 };
@@ -144,6 +160,7 @@ typedef struct miair_scratch {
     uint32_t *cp, *lw;        /* decoded window and its lower() (non-ASCII windows) */
     size_t cap_cp, cap_lw;
     miair_buf lw8;            /* the window's text.lower() as UTF-8 */
+    int lw8_ascii;            /* the window is ASCII (lw8 has one byte per code point) */
     uint64_t *cls;            /* class bitmaps of the window (struct of arrays) */
     uint32_t *rank_nl, *rank_ct; /* per block: newlines / continuation bytes before it in the window */
     size_t cap_blocks;
@@ -166,9 +183,7 @@ typedef struct miair_scratch {
     /* lowered-text checks */
     unsigned sigma_prev;      /* sigma class of the last non-ignorable code point */
     int has_fence;            /* "```" occurs in the text */
-    int needle_found[MIAIR_NEEDLES];
-    char needle_tail[32];
-    size_t needle_tail_len;
+    int needle_found[MIAIR_NEEDLES]; /* memo of miair_needle_found: 0 unknown, 1 yes, -1 no */
     miair_buf intro;          /* text.lower()[:500] */
     size_t intro_cps;
     miair_buf tail;           /* text.lower()[-1000:] (so far) */

@@ -92,6 +92,48 @@ static miair_status runs_window(const miair_engine *e, miair_scratch *s, const m
     return MIAIR_OK;
 }
 
+/* The run of run_id ends at byte p (not in C): confirm when it is long enough and D follows. */
+static miair_status run_end(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r, int id,
+                            size_t p) {
+    const miair_prefilter *pf = &e->pf[id];
+    s->in_run[id] = 0;
+    if (s->run_chars[id] < pf->run_min || p >= t->nb || t->u8[p] >= 0x80 || !miair_byteset_has(&pf->run_d, t->u8[p]))
+        return MIAIR_OK;
+    const size_t *ov;
+    int rc = miair_pyre_match_at(&e->rx[id], &s->rx, t->u8, t->nb, s->run_start[id], &ov);
+    if (rc <= 0) return MIAIR_ERR_REGEX; /* the shape analysis guarantees a match here */
+    return deliver(e, s, t, r, id, ov, s->run_start_cp[id], s->run_start_line[id]);
+}
+
+/* Runs of run_id in one block from its membership bits R (valid bits only): starts
+ * and ends in order; a run's characters are its bits that are not continuation bytes. */
+static miair_status runs_block(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
+                               size_t pos0, uint64_t R, uint64_t CT, unsigned valid) {
+    const int id = e->run_id;
+    const uint64_t V = bits_below(valid), prev = s->in_run[id] ? 1 : 0;
+    const uint64_t starts = R & ~((R << 1) | prev), ends = ~R & V & ((R << 1) | prev);
+    uint64_t E = starts | ends;
+    unsigned from = 0; /* the current run's characters before `from` are counted */
+    miair_status st;
+    while (E) {
+        unsigned q = (unsigned)__builtin_ctzll(E);
+        E &= E - 1;
+        if ((ends >> q) & 1) {
+            s->run_chars[id] += miair_popcount64(R & ~CT & bits_below(q) & ~bits_below(from));
+            if ((st = run_end(e, s, t, r, id, pos0 + q))) return st;
+        } else {
+            s->in_run[id] = 1;
+            s->run_start[id] = pos0 + q;
+            s->run_chars[id] = 0;
+            s->run_start_cp[id] = miair_cp_at(s, pos0 + q);
+            s->run_start_line[id] = miair_line_at(s, pos0 + q);
+            from = q;
+        }
+    }
+    if (s->in_run[id]) s->run_chars[id] += miair_popcount64(R & ~CT & V & ~bits_below(from));
+    return MIAIR_OK;
+}
+
 /* Tries the prefiltered regexes at byte p (increasing p). */
 static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
                                   size_t p) {
@@ -127,7 +169,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
         if (!e->rx[id].code) continue;
         if (!e->pf[id].usable) {
             if ((st = fallback_window(e, s, t, r, id))) return st;
-        } else if (e->pf[id].run_shape) {
+        } else if (e->pf[id].run_shape && id != e->run_id) {
             if ((st = runs_window(e, s, t, r, id))) return st;
         }
     }
@@ -142,12 +184,21 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
     for (size_t bi = 0; bi < blocks; bi++) {
         const size_t pos0 = s->wa + 64 * bi;
         const size_t valid = s->wb - pos0 < 64 ? s->wb - pos0 : 64;
-        uint64_t A = 0, NWF = 0, LSF = 0;
-        for (size_t i = 0; i < valid; i++) {
-            uint8_t f = e->scan_sets[u[pos0 + i]];
+        uint64_t A = 0, NWF = 0, LSF = 0, R = 0;
+        const size_t full = pos0 + valid < t->nb ? valid : valid - 1; /* bytes with a next byte */
+        for (size_t i = 0; i < full; i++) {
+            uint8_t f = e->scan_pairs[u[pos0 + i]][u[pos0 + i + 1]];
             A |= (uint64_t)(f & SCAN_ANY) << i;
             NWF |= (uint64_t)((f & SCAN_NW) >> 1) << i;
             LSF |= (uint64_t)((f & SCAN_LS) >> 2) << i;
+            R |= (uint64_t)((f & SCAN_RUN) >> 4) << i;
+        }
+        if (full < valid) { /* the text's last byte */
+            uint8_t f = e->scan_sets[u[pos0 + full]];
+            A |= (uint64_t)(f & SCAN_ANY) << full;
+            NWF |= (uint64_t)((f & SCAN_NW) >> 1) << full;
+            LSF |= (uint64_t)((f & SCAN_LS) >> 2) << full;
+            R |= (uint64_t)((f & SCAN_RUN) >> 4) << full;
         }
         const uint64_t W = cls[MIAIR_CLS_WORD * blocks + bi];
         const uint64_t N = cls[MIAIR_CLS_NEWLINE * blocks + bi];
@@ -157,6 +208,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
                      bits_below((unsigned)valid);
         wcarry = W >> 63;
         ncarry = N >> 63;
+        if (e->run_id >= 0 && (st = runs_block(e, s, t, r, pos0, R, CT, (unsigned)valid))) return st;
         while (C) {
             size_t p = pos0 + (size_t)__builtin_ctzll(C);
             C &= C - 1;
@@ -186,15 +238,61 @@ void miair_scan_prepare(miair_engine *e) {
         }
         e->scan_sets[b] = f;
     }
-    /* pair filters folded into one table: a regex without one passes every pair */
-    for (unsigned b = 0; b < 128; b++)
-        for (unsigned c = 0; c < 128; c++) {
-            uint32_t m = 0;
-            for (int id = 0; id < RX_COUNT; id++) {
-                const miair_prefilter *pf = &e->pf[id];
-                if (!((e->first_mask[b] >> id) & 1)) continue;
-                if (!pf->has_pairs || ((pf->pairs[b][c >> 6] >> (c & 63)) & 1)) m |= 1u << id;
-            }
-            e->pair_mask[b][c] = m;
+    /* scan_pairs: the SCAN_ANY/NW/LS bits of byte b followed by byte c, only for regexes whose pair
+     * filter passes (c or b non-ASCII: no pair filter); SCAN_RUN for the class of the run regex */
+    e->run_id = -1;
+    for (int id = 0; id < RX_COUNT && e->run_id < 0; id++)
+        if (e->rx[id].code && e->pf[id].usable && e->pf[id].run_shape) e->run_id = id;
+    for (unsigned b = 0; b < 256; b++) {
+        int in_run = 0;
+        if (e->run_id >= 0) {
+            const miair_prefilter *pf = &e->pf[e->run_id];
+            in_run = b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii;
         }
+        uint8_t base = in_run ? SCAN_RUN : 0, plain = 0; /* plain: bits of regexes without a pair filter */
+        uint32_t paired = 0;
+        for (uint32_t m = b < 0x80 ? e->first_mask[b] : 0; m; m &= m - 1) {
+            int id = __builtin_ctz(m);
+            const miair_prefilter *pf = &e->pf[id];
+            uint8_t bit = pf->line_start ? SCAN_LS : pf->nonword_before ? SCAN_NW : SCAN_ANY;
+            if (pf->has_pairs)
+                paired |= 1u << id;
+            else
+                plain |= bit;
+        }
+        for (unsigned c = 0; c < 256; c++) {
+            uint8_t f = base | plain;
+            for (uint32_t m = paired; m; m &= m - 1) {
+                int id = __builtin_ctz(m);
+                const miair_prefilter *pf = &e->pf[id];
+                if (c >= 0x80 || ((pf->pairs[b][c >> 6] >> (c & 63)) & 1))
+                    f |= pf->line_start ? SCAN_LS : pf->nonword_before ? SCAN_NW : SCAN_ANY;
+            }
+            e->scan_pairs[b][c] = f;
+        }
+    }
+    for (unsigned b = 0; b < 256; b++) /* the text's last byte: no next byte, no pair filter */
+        if (e->run_id >= 0) {
+            const miair_prefilter *pf = &e->pf[e->run_id];
+            if (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii) e->scan_sets[b] |= SCAN_RUN;
+        }
+    /* pair filters folded into one table: a regex without one passes every pair */
+    for (unsigned b = 0; b < 128; b++) {
+        uint32_t plain = 0, paired = 0;
+        for (uint32_t m = e->first_mask[b]; m; m &= m - 1) {
+            int id = __builtin_ctz(m);
+            if (e->pf[id].has_pairs)
+                paired |= 1u << id;
+            else
+                plain |= 1u << id;
+        }
+        for (unsigned c = 0; c < 128; c++) {
+            uint32_t f = plain;
+            for (uint32_t m = paired; m; m &= m - 1) {
+                int id = __builtin_ctz(m);
+                if ((e->pf[id].pairs[b][c >> 6] >> (c & 63)) & 1) f |= 1u << id;
+            }
+            e->pair_mask[b][c] = f;
+        }
+    }
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define XXH_INLINE_ALL /* header-only, inlined: words are short */
 #include <xxhash.h>
 
 #include "internal.h"
@@ -181,7 +182,6 @@ void miair_doc_reset(miair_scratch *s) {
     s->sigma_prev = MIAIR_SIGMA_OTHER;
     s->has_fence = 0;
     memset(s->needle_found, 0, sizeof s->needle_found);
-    s->needle_tail_len = 0;
     s->intro.len = s->tail.len = 0;
     s->intro_cps = s->tail_cps = s->lower_cps = 0;
     s->wa = s->wb = s->cp_before = s->nl_before = s->n_cp = s->n_nl = 0;
@@ -370,6 +370,7 @@ static miair_status window_lower(miair_scratch *s, const miair_text *t, int asci
             out[i] = (uint8_t)((unsigned)c - 'A' < 26u ? c + 32 : c);
         }
         s->lw8.len = n;
+        s->lw8_ascii = 1;
         for (size_t i = n; i-- > 0;) {
             unsigned cl = (unsigned)miair_uc_sigma_class(u[i]);
             if (cl != MIAIR_SIGMA_IGNORABLE) {
@@ -379,6 +380,7 @@ static miair_status window_lower(miair_scratch *s, const miair_text *t, int asci
         }
         return MIAIR_OK;
     }
+    s->lw8_ascii = 0;
     if (grow((void **)&s->cp, &s->cap_cp, n + 1, sizeof *s->cp) ||
         grow((void **)&s->lw, &s->cap_lw, 2 * n + 2, sizeof *s->lw))
         return MIAIR_ERR_NOMEM;
@@ -417,30 +419,31 @@ static miair_status window_lower(miair_scratch *s, const miair_text *t, int asci
 static const char *const needles[MIAIR_NEEDLES] = {"introduction", "usage",  "example", "reference", "function",
                                                    "method",       "class",  "api",     "code",      "implementation"};
 
-int miair_needle_found(const miair_scratch *s, int i) { return s->needle_found[i]; }
-
-static void window_needles(miair_scratch *s, const uint8_t *lw, size_t n) {
-    /* across the edge: the previous window's last bytes + this window's first ones */
-    char edge[64];
-    size_t head = n < 31 ? n : 31;
-    memcpy(edge, s->needle_tail, s->needle_tail_len);
-    memcpy(edge + s->needle_tail_len, lw, head);
-    size_t elen = s->needle_tail_len + head;
-    for (int i = 0; i < MIAIR_NEEDLES; i++) {
-        if (s->needle_found[i]) continue;
-        size_t m = strlen(needles[i]);
-        if (memmem(lw, n, needles[i], m) || (s->needle_tail_len && memmem(edge, elen, needles[i], m)))
-            s->needle_found[i] = 1;
+/* Needle i occurs in text.lower() exactly when a distinct word contains it: the
+ * needles are runs of ASCII letters, and letters are \w, so every occurrence
+ * lies inside one maximal \w run of the lowered text, that is, inside a word. */
+int miair_needle_found(const miair_scratch *s, int i) {
+    if (!s->needle_found[0]) { /* first call: every needle in one pass over the distinct words' bytes */
+        int found[MIAIR_NEEDLES] = {0};
+        size_t mlen[MIAIR_NEEDLES];
+        for (int k = 0; k < MIAIR_NEEDLES; k++) mlen[k] = strlen(needles[k]);
+        const miair_word *w = (const miair_word *)s->words.p;
+        const size_t nent = s->words.len / sizeof *w;
+        for (size_t k = 0; k < nent; k++) {
+            const char *key = s->word_keys.p + w[k].key_off;
+            const size_t len = w[k].key_len;
+            for (size_t j = 0; j + 3 <= len; j++) {
+                const char c = key[j];
+                if (c != 'i' && c != 'u' && c != 'e' && c != 'r' && c != 'f' && c != 'm' && c != 'c' && c != 'a')
+                    continue;
+                for (int q = 0; q < MIAIR_NEEDLES; q++)
+                    if (!found[q] && needles[q][0] == c && j + mlen[q] <= len && !memcmp(key + j, needles[q], mlen[q]))
+                        found[q] = 1;
+            }
+        }
+        for (int k = 0; k < MIAIR_NEEDLES; k++) ((miair_scratch *)s)->needle_found[k] = found[k] ? 1 : -1;
     }
-    if (n >= 31) {
-        memcpy(s->needle_tail, lw + n - 31, 31);
-        s->needle_tail_len = 31;
-    } else {
-        size_t keep = s->needle_tail_len + n > 31 ? 31 - n : s->needle_tail_len;
-        memmove(s->needle_tail, s->needle_tail + s->needle_tail_len - keep, keep);
-        memcpy(s->needle_tail + keep, lw, n);
-        s->needle_tail_len = keep + n;
-    }
+    return s->needle_found[i] > 0;
 }
 
 static miair_status window_ends(miair_scratch *s, const uint8_t *lw, size_t n) {
@@ -451,7 +454,7 @@ static miair_status window_ends(miair_scratch *s, const uint8_t *lw, size_t n) {
         if (miair_buf_append(&s->intro, lw + a, i - a)) return MIAIR_ERR_NOMEM;
         s->intro_cps++;
     }
-    size_t cps = miair_utf8_count(lw, 0, n);
+    size_t cps = s->lw8_ascii ? n : miair_utf8_count(lw, 0, n);
     s->lower_cps += cps;
     if (cps >= MIAIR_TAIL_CHARS) {
         size_t b = n, k = 0;
@@ -552,7 +555,7 @@ static miair_status window_stats(miair_scratch *s, const miair_text *t, size_t b
         const uint64_t gstart = NS & ~((NS << 1) | z->ns_carry);
         const uint64_t sstart = X & ~((X << 1) | z->x_carry);
         const uint64_t TR = T & ~((T << 1) | z->t_carry);
-        z->ws_tokens += (size_t)__builtin_popcountll(gstart);
+        z->ws_tokens += (size_t)miair_popcount64(gstart);
         /* "\n\n" separators, left to right, non-overlapping */
         uint64_t next_nl = (pos0 + valid < t->nb && u[pos0 + valid] == '\n') ? 1ull << (valid - 1) : 0;
         uint64_t D = N & ((N >> 1) | next_nl), SEP = 0;
@@ -570,7 +573,7 @@ static miair_status window_stats(miair_scratch *s, const miair_text *t, size_t b
             unsigned q = (unsigned)__builtin_ctzll(E);
             E &= E - 1;
             uint64_t range = bits_below(q) & ~bits_below(prev);
-            size_t cnt = (size_t)__builtin_popcountll(sstart & range);
+            size_t cnt = (size_t)miair_popcount64(sstart & range);
             z->s_tok += cnt;
             z->p_tok += cnt;
             z->para_nonblank |= (NS & range) != 0;
@@ -592,7 +595,7 @@ static miair_status window_stats(miair_scratch *s, const miair_text *t, size_t b
             prev = q + 1;
         }
         uint64_t rest = ~bits_below(prev);
-        size_t cnt = (size_t)__builtin_popcountll(sstart & rest);
+        size_t cnt = (size_t)miair_popcount64(sstart & rest);
         z->s_tok += cnt;
         z->p_tok += cnt;
         z->para_nonblank |= (NS & rest) != 0;
@@ -638,8 +641,8 @@ static miair_status classify_window(miair_scratch *s, const miair_text *t, size_
     for (size_t bi = 0; bi < blocks; bi++) {
         s->rank_nl[bi] = nl;
         s->rank_ct[bi] = ct;
-        nl += (uint32_t)__builtin_popcountll(s->cls[MIAIR_CLS_NEWLINE * blocks + bi]);
-        ct += (uint32_t)__builtin_popcountll(s->cls[MIAIR_CLS_CONT * blocks + bi]);
+        nl += (uint32_t)miair_popcount64(s->cls[MIAIR_CLS_NEWLINE * blocks + bi]);
+        ct += (uint32_t)miair_popcount64(s->cls[MIAIR_CLS_CONT * blocks + bi]);
     }
     s->rank_nl[blocks] = nl;
     s->rank_ct[blocks] = ct;
@@ -650,14 +653,14 @@ static miair_status classify_window(miair_scratch *s, const miair_text *t, size_
 size_t miair_cp_at(const miair_scratch *s, size_t p) {
     size_t off = p - s->wa, bi = off / 64, blocks = MIAIR_BLOCKS(s->wb - s->wa);
     size_t ct = s->rank_ct[bi];
-    if (off % 64) ct += (size_t)__builtin_popcountll(s->cls[MIAIR_CLS_CONT * blocks + bi] & bits_below(off % 64));
+    if (off % 64) ct += (size_t)miair_popcount64(s->cls[MIAIR_CLS_CONT * blocks + bi] & bits_below(off % 64));
     return s->cp_before + off - ct;
 }
 
 size_t miair_line_at(const miair_scratch *s, size_t p) {
     size_t off = p - s->wa, bi = off / 64, blocks = MIAIR_BLOCKS(s->wb - s->wa);
     size_t nl = s->rank_nl[bi];
-    if (off % 64) nl += (size_t)__builtin_popcountll(s->cls[MIAIR_CLS_NEWLINE * blocks + bi] & bits_below(off % 64));
+    if (off % 64) nl += (size_t)miair_popcount64(s->cls[MIAIR_CLS_NEWLINE * blocks + bi] & bits_below(off % 64));
     return s->nl_before + nl + 1;
 }
 
@@ -677,7 +680,6 @@ miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const mi
     if ((st = char_histogram(s, t->u8 + s->wa, n))) return st;
     const uint8_t *lw = (const uint8_t *)s->lw8.p;
     if ((st = window_words(s, lw, s->lw8.len, last))) return st;
-    window_needles(s, lw, s->lw8.len);
     if ((st = window_ends(s, lw, s->lw8.len))) return st;
     if ((st = window_stats(s, t, blocks))) return st;
     if (last && (st = stats_finish(s))) return st;
