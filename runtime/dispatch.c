@@ -107,17 +107,17 @@ static void detect(struct cpu *c)
 }
 #endif
 
+/* Written once each, under their pthread_once. */
 static struct cpu cpu;
+static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
 static const struct miair_kernels *chosen;
-static char error[160];
-static pthread_once_t once = PTHREAD_ONCE_INIT;
+static char choice_error[160];
+static pthread_once_t choice_once = PTHREAD_ONCE_INIT;
 
 static void init_cpu(void)
 {
     detect(&cpu);
 }
-
-static pthread_once_t cpu_once = PTHREAD_ONCE_INIT;
 
 static const struct cpu *get_cpu(void)
 {
@@ -205,24 +205,24 @@ static void init_choice(void)
     chosen = miair_kernels_resolve(env, &why);
     if (!chosen) {
         if (env && !known_isa(env))
-            snprintf(error, sizeof error,
+            snprintf(choice_error, sizeof choice_error,
                      "MIAIR_ISA=%.40s: unknown instruction set (expected scalar, avx2, avx512, neon or auto)",
                      env);
         else
-            snprintf(error, sizeof error, "%s", why);
+            snprintf(choice_error, sizeof choice_error, "%s", why);
     }
 }
 
 const struct miair_kernels *miair_kernels_get(void)
 {
-    pthread_once(&once, init_choice);
+    pthread_once(&choice_once, init_choice);
     return chosen;
 }
 
 const char *miair_kernels_error(void)
 {
-    pthread_once(&once, init_choice);
-    return error;
+    pthread_once(&choice_once, init_choice);
+    return choice_error;
 }
 
 const char *miair_cpu_features(void)
