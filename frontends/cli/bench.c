@@ -98,6 +98,8 @@ typedef struct {
     double docs_s, mb_s; /* from the median run */
     double patterns_s;   /* documents whose pattern stage ran, per second */
     double min_s, max_s; /* spread of the runs, seconds */
+    double util;         /* our CPU seconds / (wall x threads), median */
+    double others;       /* CPU used by other processes / (wall x cores), median; -1 unknown */
     size_t full;         /* full records in the median run */
 } measure;
 
@@ -210,59 +212,142 @@ static int count_cached(void *user, const miair_batch_item *it)
     return 0;
 }
 
-/* One timed run over the pool: seconds, full records. */
-static double timed_run(const miair_engine *e, const pool *p, int threads, counts *c)
+/* CPU accounting of a timed run: our process's CPU seconds (getrusage) and
+ * the machine's busy seconds (/proc/stat: user, nice, system, irq, softirq,
+ * steal), so that the load of other processes during a run can be reported. */
+typedef struct {
+    double wall, ours, busy;
+} cpu_snap;
+
+static double proc_busy_seconds(void)
+{
+    FILE *f = fopen("/proc/stat", "r");
+    if (!f)
+        return -1;
+    unsigned long long v[8] = {0};
+    int n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5],
+                   &v[6], &v[7]);
+    fclose(f);
+    if (n < 8)
+        return -1;
+    long hz = sysconf(_SC_CLK_TCK);
+    /* user nice system idle iowait irq softirq steal: all but idle and iowait */
+    return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (double)(hz > 0 ? hz : 100);
+}
+
+static void cpu_snap_take(cpu_snap *c)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    c->ours = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+              (double)ru.ru_stime.tv_usec * 1e-6;
+    c->busy = proc_busy_seconds();
+    c->wall = out_now();
+}
+
+typedef struct {
+    double seconds;
+    double util;   /* our CPU seconds / (wall x threads) */
+    double others; /* other processes' CPU seconds / (wall x cores); -1 when unknown */
+} run_stat;
+
+static int online_cores(void)
+{
+    long c = sysconf(_SC_NPROCESSORS_ONLN);
+    return c > 0 ? (int)c : 1;
+}
+
+/* One timed run over the pool: seconds, full records, CPU accounting. */
+static run_stat timed_run(const miair_engine *e, const pool *p, int threads, counts *c)
 {
     miair_batch_options o;
     miair_batch_options_init(&o);
     o.threads = threads;
     o.flags = MIAIR_BATCH_JSON;
     memset(c, 0, sizeof *c);
-    double t0 = out_now();
+    cpu_snap a, b;
+    cpu_snap_take(&a);
     miair_batch_run(e, p->docs, p->count, &o, count_item, c, NULL);
-    return out_now() - t0;
+    cpu_snap_take(&b);
+    run_stat r;
+    r.seconds = b.wall - a.wall;
+    double ours = b.ours - a.ours;
+    r.util = r.seconds > 0 ? ours / (r.seconds * threads) : 0;
+    r.others = -1;
+    if (a.busy >= 0 && b.busy >= 0 && r.seconds > 0) {
+        double o2 = (b.busy - a.busy - ours) / (r.seconds * online_cores());
+        r.others = o2 < 0 ? 0 : o2;
+    }
+    return r;
 }
 
-/* Median of `runs` runs, each on freshly generated distinct documents. */
-static int measure_shape(const miair_engine *e, const bench_opts *o, seed_size s, seed_complexity cx, size_t docs,
-                         int threads, uint64_t seed, measure *m)
+/* Fills m from the runs (medians). */
+static void summarize(measure *m, size_t docs, uint64_t bytes, int runs, const run_stat *rs, const counts *cs)
 {
-    pool p = {0};
-    double secs[64], rates[64], pats[64];
-    size_t fulls[64];
-    int runs = o->runs < 64 ? o->runs : 64;
-    uint64_t bytes = 0;
-    for (int r = 0; r < runs; r++) {
-        if (pool_fill(&p, docs, s, cx, seed + (uint64_t)r * 0x10001ull) != 0) {
-            pool_free(&p);
-            return -1;
-        }
-        counts c;
-        secs[r] = timed_run(e, &p, threads, &c);
-        rates[r] = (double)c.full / secs[r];
-        pats[r] = (double)c.patterns / secs[r];
-        fulls[r] = c.full;
-        bytes += p.bytes;
-    }
+    double v[64];
     memset(m, 0, sizeof *m);
     m->docs = docs;
     m->bytes_per_doc = (double)bytes / ((double)runs * (double)docs);
-    double sorted[64];
-    memcpy(sorted, secs, sizeof(double) * (size_t)runs);
-    m->seconds = median(sorted, runs);
-    m->min_s = sorted[0];
-    m->max_s = sorted[runs - 1];
-    memcpy(sorted, rates, sizeof(double) * (size_t)runs);
-    m->docs_s = median(sorted, runs);
-    memcpy(sorted, pats, sizeof(double) * (size_t)runs);
-    m->patterns_s = median(sorted, runs);
-    m->mb_s = m->docs_s * m->bytes_per_doc / 1e6;
-    m->full = fulls[0];
     for (int r = 0; r < runs; r++)
-        if (fulls[r] < m->full)
-            m->full = fulls[r];
+        v[r] = rs[r].seconds;
+    m->seconds = median(v, runs);
+    m->min_s = v[0];
+    m->max_s = v[runs - 1];
+    for (int r = 0; r < runs; r++)
+        v[r] = (double)cs[r].full / rs[r].seconds;
+    m->docs_s = median(v, runs);
+    for (int r = 0; r < runs; r++)
+        v[r] = (double)cs[r].patterns / rs[r].seconds;
+    m->patterns_s = median(v, runs);
+    for (int r = 0; r < runs; r++)
+        v[r] = rs[r].util;
+    m->util = median(v, runs);
+    m->others = 0;
+    for (int r = 0; r < runs; r++) {
+        v[r] = rs[r].others;
+        if (rs[r].others < 0)
+            m->others = -1;
+    }
+    if (m->others == 0)
+        m->others = median(v, runs);
+    m->mb_s = m->docs_s * m->bytes_per_doc / 1e6;
+    m->full = cs[0].full;
+    for (int r = 0; r < runs; r++)
+        if (cs[r].full < m->full)
+            m->full = cs[r].full;
+}
+
+/* Median of `runs` runs for each thread count of steps[0..n), interleaved
+ * (run r of every step before run r + 1 of any) so that a passing load on
+ * the machine hits every step alike; each run on freshly generated distinct
+ * documents. */
+static int measure_steps(const miair_engine *e, const bench_opts *o, seed_size s, seed_complexity cx, size_t docs,
+                         const int *steps, int n, uint64_t seed, measure *out)
+{
+    pool p = {0};
+    static run_stat rs[MAX_THREAD_STEPS][64];
+    static counts cs[MAX_THREAD_STEPS][64];
+    uint64_t bytes[MAX_THREAD_STEPS] = {0};
+    int runs = o->runs < 64 ? o->runs : 64;
+    for (int r = 0; r < runs; r++)
+        for (int i = 0; i < n; i++) {
+            if (pool_fill(&p, docs, s, cx, seed + (uint64_t)(r * MAX_THREAD_STEPS + i) * 0x10001ull) != 0) {
+                pool_free(&p);
+                return -1;
+            }
+            rs[i][r] = timed_run(e, &p, steps[i], &cs[i][r]);
+            bytes[i] += p.bytes;
+        }
+    for (int i = 0; i < n; i++)
+        summarize(&out[i], docs, bytes[i], runs, rs[i], cs[i]);
     pool_free(&p);
     return 0;
+}
+
+static int measure_shape(const miair_engine *e, const bench_opts *o, seed_size s, seed_complexity cx, size_t docs,
+                         int threads, uint64_t seed, measure *m)
+{
+    return measure_steps(e, o, s, cx, docs, &threads, 1, seed, m);
 }
 
 /* Documents per run so that one run lasts about o->seconds at `threads`,
@@ -277,7 +362,7 @@ static size_t pick_docs(const miair_engine *e, const bench_opts *o, seed_size s,
     }
     counts c;
     timed_run(e, &p, threads, &c); /* warm-up */
-    double t = timed_run(e, &p, threads, &c);
+    double t = timed_run(e, &p, threads, &c).seconds;
     double per_doc_bytes = (double)p.bytes / (double)pilot;
     pool_free(&p);
     double rate = t > 0 ? (double)pilot / t : 1e6;
@@ -309,7 +394,7 @@ static int child_main(const bench_opts *o)
         if (pool_fill(&p, o->child_docs, o->child_size, SEED_NORMAL, o->seed + (uint64_t)r * 0x10001ull) != 0)
             return 1;
         counts c;
-        secs[r] = timed_run(e, &p, o->threads, &c);
+        secs[r] = timed_run(e, &p, o->threads, &c).seconds;
         if (c.full < full)
             full = c.full;
         bytes = p.bytes;
@@ -454,6 +539,32 @@ static const char *ratio(char *buf, size_t n, double ours, double theirs)
     return buf;
 }
 
+static void pct(char *buf, size_t n, double v)
+{
+    if (v < 0)
+        snprintf(buf, n, "?");
+    else
+        snprintf(buf, n, "%.0f%%", 100.0 * v);
+}
+
+/* A warning when other processes took a noticeable share of the CPUs. */
+static void print_load_warning(const report *rp)
+{
+    double worst = 0;
+    for (int s = 0; s < SEED_SIZE_COUNT; s++)
+        if (rp->size[s].others > worst)
+            worst = rp->size[s].others;
+    for (int i = 0; i < rp->n_steps; i++)
+        if (rp->scaling[i].others > worst)
+            worst = rp->scaling[i].others;
+    if (worst > 0.05)
+        printf("WARNING: other processes used up to %.0f%% of the CPUs during the timed runs (column\n"
+               "'others'); the figures above are lower than this machine gives when idle.\n\n",
+               100.0 * worst);
+    else
+        printf("load: other processes used at most %.0f%% of the CPUs during the timed runs.\n\n", 100.0 * worst);
+}
+
 static void print_header(const report *rp, const bench_opts *o)
 {
     printf("miair bench (miair %s)\n", miair_version());
@@ -475,8 +586,8 @@ static void print_sizes(const report *rp)
 {
     static const double pub[SEED_SIZE_COUNT] = {PUB_SMALL_DOCS_S, PUB_MEDIUM_DOCS_S, 0, 0};
     printf("== throughput by size (all %d threads) ==\n", rp->all_threads);
-    printf("%-8s %10s %9s %14s %10s %14s %16s %9s\n", "size", "bytes/doc", "docs/run", "docs/s", "MB/s",
-           "docs/min", "published docs/s", "ours/pub");
+    printf("%-8s %10s %9s %14s %10s %14s %16s %9s %6s %7s\n", "size", "bytes/doc", "docs/run", "docs/s", "MB/s",
+           "docs/min", "published docs/s", "ours/pub", "cpu", "others");
     for (int s = 0; s < SEED_SIZE_COUNT; s++) {
         const measure *m = &rp->size[s];
         char a[32], b[32], c[32], r[16];
@@ -486,10 +597,14 @@ static void print_sizes(const report *rp)
             snprintf(c, sizeof c, "%.1f", pub[s]);
         else
             snprintf(c, sizeof c, "-");
-        printf("%-8s %10.0f %9zu %14s %10.1f %14s %16s %9s\n", seed_size_name((seed_size)s), m->bytes_per_doc,
-               m->docs, a, m->mb_s, b, c, ratio(r, sizeof r, m->docs_s, pub[s]));
+        char u[16], ot[16];
+        pct(u, sizeof u, m->util);
+        pct(ot, sizeof ot, m->others);
+        printf("%-8s %10.0f %9zu %14s %10.1f %14s %16s %9s %6s %7s\n", seed_size_name((seed_size)s), m->bytes_per_doc,
+               m->docs, a, m->mb_s, b, c, ratio(r, sizeof r, m->docs_s, pub[s]), u, ot);
     }
-    printf("(published per-size figures exist for small and medium only)\n\n");
+    printf("(published per-size figures exist for small and medium only; cpu = our CPU time per thread\n"
+           " and wall second; others = CPU used by other processes during the runs, share of all cores)\n\n");
 }
 
 static void print_m003(const report *rp)
@@ -527,18 +642,20 @@ static void print_m003(const report *rp)
 static void print_scaling(const report *rp)
 {
     printf("== worker scaling, medium documents ==\n");
-    printf("%-8s %14s %8s %11s   %-8s %16s %11s\n", "threads", "ours docs/s", "speedup", "efficiency", "workers",
-           "published docs/s", "efficiency");
+    printf("%-8s %14s %8s %11s %6s %7s   %-8s %16s %11s\n", "threads", "ours docs/s", "speedup", "efficiency",
+           "cpu", "others", "workers", "published docs/s", "efficiency");
     double base = rp->n_steps > 0 ? rp->scaling[0].docs_s : 0;
     int rows = rp->n_steps > PUB_SCALING_N ? rp->n_steps : PUB_SCALING_N;
     for (int i = 0; i < rows; i++) {
-        char a[32] = "", sp[16] = "", ef[16] = "", t[16] = "";
+        char a[32] = "", sp[16] = "", ef[16] = "", t[16] = "", u[16] = "", ot[16] = "";
         if (i < rp->n_steps) {
             snprintf(t, sizeof t, "%d", rp->steps[i]);
             fmt_int(a, sizeof a, rp->scaling[i].docs_s);
             double s = base > 0 ? rp->scaling[i].docs_s / base : 0;
             snprintf(sp, sizeof sp, "%.2fx", s);
             snprintf(ef, sizeof ef, "%.0f%%", 100.0 * s / rp->steps[i]);
+            pct(u, sizeof u, rp->scaling[i].util);
+            pct(ot, sizeof ot, rp->scaling[i].others);
         }
         char pw[16] = "", pd[32] = "", pe[16] = "";
         if (i < PUB_SCALING_N) {
@@ -547,8 +664,9 @@ static void print_scaling(const report *rp)
             snprintf(pe, sizeof pe, "%.0f%%",
                      100.0 * PUB_SCALING_DOCS_S[i] / (PUB_SCALING_DOCS_S[0] * PUB_SCALING_WORKERS[i]));
         }
-        printf("%-8s %14s %8s %11s   %-8s %16s %11s\n", t, a, sp, ef, pw, pd, pe);
+        printf("%-8s %14s %8s %11s %6s %7s   %-8s %16s %11s\n", t, a, sp, ef, u, ot, pw, pd, pe);
     }
+    printf("(runs of all thread counts interleaved; medians)\n");
     if (rp->n_steps >= 2 && rp->steps[1] == 2 && base > 0)
         printf("2-thread speedup %.2fx (target >= %.1fx: %s)\n", rp->scaling[1].docs_s / base, TARGET_SCALING_2T,
                rp->scaling[1].docs_s / base >= TARGET_SCALING_2T ? "met" : "not met");
@@ -645,9 +763,10 @@ static void json_measure(FILE *f, const measure *m)
     fprintf(f,
             "{\"docs_per_run\": %zu, \"bytes_per_doc\": %.1f, \"median_seconds\": %.6f, \"min_seconds\": %.6f, "
             "\"max_seconds\": %.6f, \"docs_per_s\": %.3f, \"docs_per_min\": %.1f, \"mb_per_s\": %.3f, "
-            "\"pattern_ops_per_s\": %.3f, \"full_records\": %zu}",
+            "\"pattern_ops_per_s\": %.3f, \"full_records\": %zu, \"cpu_per_thread\": %.3f, "
+            "\"others_cpu_share\": %.3f}",
             m->docs, m->bytes_per_doc, m->seconds, m->min_s, m->max_s, m->docs_s, m->docs_s * 60, m->mb_s,
-            m->patterns_s, m->full);
+            m->patterns_s, m->full, m->util, m->others);
 }
 
 static int write_files(const report *rp, const bench_opts *o)
@@ -1135,15 +1254,12 @@ int cmd_bench(int argc, char **argv, int full_argc, char **full_argv)
         if (tt == rp->all_threads)
             break;
     }
-    for (int i = 0; i < rp->n_steps; i++) {
-        fprintf(stderr, "miair bench: scaling, %d thread%s...\n", rp->steps[i], rp->steps[i] == 1 ? "" : "s");
-        if (measure_shape(e, &o, SEED_MEDIUM, SEED_NORMAL, mdocs, rp->steps[i], seed + 9000 + 100 * (uint64_t)i,
-                          &rp->scaling[i]) != 0) {
-            fputs("miair: out of memory\n", stderr);
-            miair_engine_free(e);
-            free(rp);
-            return 1;
-        }
+    fprintf(stderr, "miair bench: medium documents, scaling 1..%d threads (interleaved runs)...\n", rp->all_threads);
+    if (measure_steps(e, &o, SEED_MEDIUM, SEED_NORMAL, mdocs, rp->steps, rp->n_steps, seed + 9000, rp->scaling) != 0) {
+        fputs("miair: out of memory\n", stderr);
+        miair_engine_free(e);
+        free(rp);
+        return 1;
     }
     rp->medium_1t = rp->scaling[0];
     fprintf(stderr, "miair bench: cache scenario...\n");
@@ -1156,6 +1272,7 @@ int cmd_bench(int argc, char **argv, int full_argc, char **full_argv)
     print_sizes(rp);
     print_m003(rp);
     print_scaling(rp);
+    print_load_warning(rp);
     print_memory(rp);
     print_latency(rp);
     int rc = 0;
