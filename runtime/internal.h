@@ -29,6 +29,10 @@ static inline unsigned miair_popcount64(uint64_t x) {
 #endif
 }
 
+/* Words per block in the window's class bitmaps (>= MIAIR_CLS_COUNT; array of structs: a
+ * class stride that is a multiple of 4 KiB makes classify several times slower). */
+#define CLS_STRIDE 16
+
 /* ---- growable byte buffers ---- */
 typedef struct {
     char *p;
@@ -161,7 +165,7 @@ typedef struct miair_scratch {
     size_t cap_cp, cap_lw;
     miair_buf lw8;            /* the window's text.lower() as UTF-8 */
     int lw8_ascii;            /* the window is ASCII (lw8 has one byte per code point) */
-    uint64_t *cls;            /* class bitmaps of the window (struct of arrays) */
+    uint64_t *cls;            /* class bitmaps of the window: block b, class c at cls[b * CLS_STRIDE + c] */
     uint32_t *rank_nl, *rank_ct; /* per block: newlines / continuation bytes before it in the window */
     size_t cap_blocks;
     /* whole-text buffer when the input is not valid UTF-8 (re-encoded) */

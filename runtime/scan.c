@@ -13,6 +13,11 @@
 
 static inline uint64_t bits_below(unsigned q) { return q >= 64 ? ~0ull : (1ull << q) - 1; }
 
+/* Bit k of each of the 8 bytes of x, as an 8-bit mask (byte j -> bit j). */
+static inline uint64_t movemask8(uint64_t x, unsigned k) {
+    return (((x >> k) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56;
+}
+
 /* Code point offset of byte p, given that of an earlier byte a (p may lie past the window). */
 static size_t cp_after(const miair_scratch *s, const miair_text *t, size_t a, size_t a_cp, size_t p) {
     if (p <= s->wb && a >= s->wa) return miair_cp_at(s, p);
@@ -186,24 +191,27 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
         const size_t valid = s->wb - pos0 < 64 ? s->wb - pos0 : 64;
         uint64_t A = 0, NWF = 0, LSF = 0, R = 0;
         const size_t full = pos0 + valid < t->nb ? valid : valid - 1; /* bytes with a next byte */
-        for (size_t i = 0; i < full; i++) {
-            uint8_t f = e->scan_pairs[u[pos0 + i]][u[pos0 + i + 1]];
+        size_t i = 0;
+        for (; i + 8 <= full; i += 8) { /* eight flag bytes, then one bit of each (SWAR movemask) */
+            const uint8_t *q = u + pos0 + i;
+            uint64_t x = 0;
+            for (unsigned j = 0; j < 8; j++) x |= (uint64_t)e->scan_pairs[q[j]][q[j + 1]] << (8 * j);
+            A |= movemask8(x, 0) << i;
+            NWF |= movemask8(x, 1) << i;
+            LSF |= movemask8(x, 2) << i;
+            R |= movemask8(x, 4) << i;
+        }
+        for (; i < valid; i++) {
+            uint8_t f = i < full ? e->scan_pairs[u[pos0 + i]][u[pos0 + i + 1]] : e->scan_sets[u[pos0 + i]];
             A |= (uint64_t)(f & SCAN_ANY) << i;
             NWF |= (uint64_t)((f & SCAN_NW) >> 1) << i;
             LSF |= (uint64_t)((f & SCAN_LS) >> 2) << i;
             R |= (uint64_t)((f & SCAN_RUN) >> 4) << i;
         }
-        if (full < valid) { /* the text's last byte */
-            uint8_t f = e->scan_sets[u[pos0 + full]];
-            A |= (uint64_t)(f & SCAN_ANY) << full;
-            NWF |= (uint64_t)((f & SCAN_NW) >> 1) << full;
-            LSF |= (uint64_t)((f & SCAN_LS) >> 2) << full;
-            R |= (uint64_t)((f & SCAN_RUN) >> 4) << full;
-        }
-        const uint64_t W = cls[MIAIR_CLS_WORD * blocks + bi];
-        const uint64_t N = cls[MIAIR_CLS_NEWLINE * blocks + bi];
-        const uint64_t NA = cls[MIAIR_CLS_NONASCII * blocks + bi];
-        const uint64_t CT = cls[MIAIR_CLS_CONT * blocks + bi];
+        const uint64_t W = cls[bi * CLS_STRIDE + MIAIR_CLS_WORD];
+        const uint64_t N = cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE];
+        const uint64_t NA = cls[bi * CLS_STRIDE + MIAIR_CLS_NONASCII];
+        const uint64_t CT = cls[bi * CLS_STRIDE + MIAIR_CLS_CONT];
         uint64_t C = (A | (NWF & ~((W << 1) | wcarry)) | (LSF & ((N << 1) | ncarry)) | (NA & ~CT)) &
                      bits_below((unsigned)valid);
         wcarry = W >> 63;

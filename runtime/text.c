@@ -545,12 +545,12 @@ static miair_status window_stats(miair_scratch *s, const miair_text *t, size_t b
         const size_t pos0 = s->wa + 64 * bi;
         const size_t valid = s->wb - pos0 < 64 ? s->wb - pos0 : 64;
         const uint64_t V = bits_below((unsigned)valid);
-        uint64_t S = cls[MIAIR_CLS_SPACE * blocks + bi];
-        const uint64_t T = cls[MIAIR_CLS_TERM * blocks + bi];
-        const uint64_t N = cls[MIAIR_CLS_NEWLINE * blocks + bi];
-        const uint64_t NA = cls[MIAIR_CLS_NONASCII * blocks + bi];
+        uint64_t S = cls[bi * CLS_STRIDE + MIAIR_CLS_SPACE];
+        const uint64_t T = cls[bi * CLS_STRIDE + MIAIR_CLS_TERM];
+        const uint64_t N = cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE];
+        const uint64_t NA = cls[bi * CLS_STRIDE + MIAIR_CLS_NONASCII];
         if (NA || z->s_extra_carry)
-            S |= nonascii_space_bits(u, pos0, valid, NA & ~cls[MIAIR_CLS_CONT * blocks + bi], &z->s_extra_carry);
+            S |= nonascii_space_bits(u, pos0, valid, NA & ~cls[bi * CLS_STRIDE + MIAIR_CLS_CONT], &z->s_extra_carry);
         const uint64_t NS = ~S & V, X = NS & ~T;
         const uint64_t gstart = NS & ~((NS << 1) | z->ns_carry);
         const uint64_t sstart = X & ~((X << 1) | z->x_carry);
@@ -627,7 +627,7 @@ static miair_status classify_window(miair_scratch *s, const miair_text *t, size_
     const size_t n = s->wb - s->wa, blocks = MIAIR_BLOCKS(n);
     if (blocks + 1 > s->cap_blocks) {
         size_t nb = blocks + 1;
-        uint64_t *cls = realloc(s->cls, nb * MIAIR_CLS_COUNT * sizeof *cls);
+        uint64_t *cls = realloc(s->cls, nb * CLS_STRIDE * sizeof *cls);
         if (cls) s->cls = cls;
         uint32_t *rn = realloc(s->rank_nl, nb * sizeof *rn);
         if (rn) s->rank_nl = rn;
@@ -636,13 +636,13 @@ static miair_status classify_window(miair_scratch *s, const miair_text *t, size_
         if (!cls || !rn || !rc) return MIAIR_ERR_NOMEM;
         s->cap_blocks = nb;
     }
-    if (blocks) s->k->classify(t->u8 + s->wa, n, s->cls, blocks, 1);
+    if (blocks) s->k->classify(t->u8 + s->wa, n, s->cls, 1, CLS_STRIDE); /* a record per block */
     uint32_t nl = 0, ct = 0;
     for (size_t bi = 0; bi < blocks; bi++) {
         s->rank_nl[bi] = nl;
         s->rank_ct[bi] = ct;
-        nl += (uint32_t)miair_popcount64(s->cls[MIAIR_CLS_NEWLINE * blocks + bi]);
-        ct += (uint32_t)miair_popcount64(s->cls[MIAIR_CLS_CONT * blocks + bi]);
+        nl += (uint32_t)miair_popcount64(s->cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE]);
+        ct += (uint32_t)miair_popcount64(s->cls[bi * CLS_STRIDE + MIAIR_CLS_CONT]);
     }
     s->rank_nl[blocks] = nl;
     s->rank_ct[blocks] = ct;
@@ -651,16 +651,16 @@ static miair_status classify_window(miair_scratch *s, const miair_text *t, size_
 }
 
 size_t miair_cp_at(const miair_scratch *s, size_t p) {
-    size_t off = p - s->wa, bi = off / 64, blocks = MIAIR_BLOCKS(s->wb - s->wa);
+    size_t off = p - s->wa, bi = off / 64;
     size_t ct = s->rank_ct[bi];
-    if (off % 64) ct += (size_t)miair_popcount64(s->cls[MIAIR_CLS_CONT * blocks + bi] & bits_below(off % 64));
+    if (off % 64) ct += (size_t)miair_popcount64(s->cls[bi * CLS_STRIDE + MIAIR_CLS_CONT] & bits_below(off % 64));
     return s->cp_before + off - ct;
 }
 
 size_t miair_line_at(const miair_scratch *s, size_t p) {
-    size_t off = p - s->wa, bi = off / 64, blocks = MIAIR_BLOCKS(s->wb - s->wa);
+    size_t off = p - s->wa, bi = off / 64;
     size_t nl = s->rank_nl[bi];
-    if (off % 64) nl += (size_t)miair_popcount64(s->cls[MIAIR_CLS_NEWLINE * blocks + bi] & bits_below(off % 64));
+    if (off % 64) nl += (size_t)miair_popcount64(s->cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE] & bits_below(off % 64));
     return s->nl_before + nl + 1;
 }
 
