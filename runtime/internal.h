@@ -207,6 +207,10 @@ typedef struct miair_scratch {
     int fallback_must_advance[RX_COUNT];
     miair_quality_acc q;
     miair_buf section_lens, header_ratios; /* doubles */
+    /* pattern-stage benchmark mode: only regexes in rx_only run, matches are counted, not consumed */
+    uint32_t rx_only;
+    int count_only;
+    size_t match_count;
     /* when set, called with byte ranges of the text that will not be read again soon (page dropping) */
     void (*drop)(void *ctx, size_t from, size_t to);
     void *drop_ctx;
@@ -225,6 +229,8 @@ typedef struct {
 /* Valid UTF-8 for the input: the input itself, or its re-encoding in s->valid. */
 miair_status miair_text_prepare(miair_scratch *s, const void *buf, size_t len, miair_text *t);
 void miair_doc_reset(miair_scratch *s);
+/* Class bitmaps and ranks of the window [s->wa, s->wb). */
+miair_status miair_classify_window(miair_scratch *s, const miair_text *t, size_t *blocks_out);
 /* One window [s->wa, s->wb): lower, character histogram, words, tokens/sentences/paragraphs, needles. */
 miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const miair_text *t);
 /* One window: every regex match starting in it, handed to the consumers. */
@@ -258,6 +264,12 @@ size_t miair_utf8_tokens(const uint8_t *u, size_t a, size_t b);
 int miair_utf8_valid(const struct miair_kernels *k, const uint8_t *buf, size_t n);
 /* Decodes the code point at u8[*i] (valid UTF-8) and advances *i. */
 uint32_t miair_utf8_next(const uint8_t *u, size_t *i);
+
+/* The pattern stage alone (for benchmarks against other regex engines): the
+ * ten regex rules of SPEC §4 over buf with exact Python semantics
+ * (prefilter + PCRE2 confirmation), matches counted into *matches. */
+miair_status miair_pattern_stage(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
+                                 size_t *matches);
 
 /* miair_analyze with caller-owned scratch (reused across documents). */
 miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,

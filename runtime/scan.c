@@ -26,6 +26,10 @@ static size_t cp_after(const miair_scratch *s, const miair_text *t, size_t a, si
 
 static miair_status deliver(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r, int id,
                             const size_t *ov, size_t start_cp, size_t line) {
+    if (s->count_only) {
+        s->match_count++;
+        return MIAIR_OK;
+    }
     if (id < RX_RULE0) return miair_on_quality_match(s, t, id, ov, start_cp);
     size_t end_cp = cp_after(s, t, ov[0], start_cp, ov[1]);
     if (s->drop && ov[1] > s->wb + (1u << 20)) s->drop(s->drop_ctx, s->wb, ov[1]);
@@ -145,7 +149,7 @@ static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const
     const uint8_t *u = t->u8;
     const size_t n = t->nb;
     const uint8_t b = u[p];
-    uint32_t m = e->first_mask[b];
+    uint32_t m = e->first_mask[b] & s->rx_only;
     if (b < 0x80 && p + 1 < n && u[p + 1] < 0x80) m &= e->pair_mask[b][u[p + 1]];
     if (p) {
         const uint8_t a = u[p - 1];
@@ -171,7 +175,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
     const uint8_t *u = t->u8;
     miair_status st;
     for (int id = 0; id < RX_COUNT; id++) {
-        if (!e->rx[id].code) continue;
+        if (!e->rx[id].code || !((s->rx_only >> id) & 1)) continue;
         if (!e->pf[id].usable) {
             if ((st = fallback_window(e, s, t, r, id))) return st;
         } else if (e->pf[id].run_shape && id != e->run_id) {
@@ -216,7 +220,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
                      bits_below((unsigned)valid);
         wcarry = W >> 63;
         ncarry = N >> 63;
-        if (e->run_id >= 0 && (st = runs_block(e, s, t, r, pos0, R, CT, (unsigned)valid))) return st;
+        if (e->run_id >= 0 && ((s->rx_only >> e->run_id) & 1) && (st = runs_block(e, s, t, r, pos0, R, CT, (unsigned)valid))) return st;
         while (C) {
             size_t p = pos0 + (size_t)__builtin_ctzll(C);
             C &= C - 1;
@@ -303,4 +307,34 @@ void miair_scan_prepare(miair_engine *e) {
             e->pair_mask[b][c] = f;
         }
     }
+}
+
+miair_status miair_pattern_stage(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
+                                 size_t *matches) {
+    if (!e || !s || !matches || (!buf && len)) return MIAIR_ERR_INVALID;
+    s->k = e->k;
+    miair_text t;
+    miair_status st = miair_text_prepare(s, buf, len, &t);
+    if (st) return st;
+    miair_doc_reset(s);
+    s->rx_only = ~0u << RX_RULE0; /* the rule regexes only */
+    s->count_only = 1;
+    s->match_count = 0;
+    const size_t window = e->window ? e->window : ((size_t)256 << 10);
+    for (size_t wa = 0; wa < t.nb && !st;) {
+        size_t wb = t.nb - wa > window ? wa + window : t.nb;
+        while (wb < t.nb && (t.u8[wb] & 0xC0) == 0x80) wb--;
+        if (wb == wa) wb = wa + 1;
+        s->wa = wa;
+        s->wb = wb;
+        size_t blocks;
+        if (!(st = miair_classify_window(s, &t, &blocks))) st = miair_window_scan(e, s, &t, NULL);
+        s->cp_before += (wb - wa) - s->rank_ct[MIAIR_BLOCKS(wb - wa)];
+        s->nl_before += s->rank_nl[MIAIR_BLOCKS(wb - wa)];
+        wa = wb;
+    }
+    *matches = s->match_count;
+    s->rx_only = ~0u;
+    s->count_only = 0;
+    return st;
 }

@@ -193,6 +193,8 @@ void miair_doc_reset(miair_scratch *s) {
     memset(&s->q, 0, sizeof s->q);
     s->q.prev_level = -1;
     s->section_lens.len = s->header_ratios.len = 0;
+    s->rx_only = ~0u;
+    s->count_only = 0;
 }
 
 /* ---- character histogram (kernel: exact code points of valid UTF-8) ---- */
@@ -623,7 +625,7 @@ static miair_status stats_finish(miair_scratch *s) {
 
 /* ---- one window ---- */
 
-static miair_status classify_window(miair_scratch *s, const miair_text *t, size_t *blocks_out) {
+miair_status miair_classify_window(miair_scratch *s, const miair_text *t, size_t *blocks_out) {
     const size_t n = s->wb - s->wa, blocks = MIAIR_BLOCKS(n);
     if (blocks + 1 > s->cap_blocks) {
         size_t nb = blocks + 1;
@@ -668,7 +670,7 @@ miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const mi
     (void)e;
     miair_status st;
     size_t blocks;
-    if ((st = classify_window(s, t, &blocks))) return st;
+    if ((st = miair_classify_window(s, t, &blocks))) return st;
     const size_t n = s->wb - s->wa;
     int ascii = s->k->ascii_prefix_len(t->u8 + s->wa, n) == n;
     const int last = s->wb == t->nb;
