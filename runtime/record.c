@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "numfmt.h"
 #include "unicode.h"
 
 typedef struct {
@@ -49,14 +50,16 @@ static void jcstr(jw *w, const char *s) { jstr(w, s, strlen(s)); }
  * double); always with a '.' or exponent (it stays a float). */
 static void jnum(jw *w, double x) {
     char tmp[40];
-    snprintf(tmp, sizeof tmp, "%.17g", x);
-    if (!strpbrk(tmp, ".eEn")) strcat(tmp, ".0");
-    puts_(w, tmp);
+    size_t n = miair_fmt_double17(tmp, x);
+    if (!memchr(tmp, '.', n) && !memchr(tmp, 'e', n) && !memchr(tmp, 'n', n)) {
+        memcpy(tmp + n, ".0", 3);
+        n += 2;
+    }
+    put(w, tmp, n);
 }
 static void jint(jw *w, size_t v) {
     char tmp[32];
-    snprintf(tmp, sizeof tmp, "%zu", v);
-    puts_(w, tmp);
+    put(w, tmp, miair_fmt_u64(tmp, v));
 }
 static void key(jw *w, const char *k) {
     jcstr(w, k);
