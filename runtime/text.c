@@ -295,6 +295,53 @@ static const uint8_t ascii_word_byte[128] = {
     ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
     ['x'] = 1, ['y'] = 1, ['z'] = 1};
 
+/* Words of an ASCII window from the WORD class bitmaps (ASCII lower() keeps \w-ness):
+ * starts and ends are bit transitions; a word reaching the window's end waits in s->pending. */
+static miair_status window_words_ascii(miair_scratch *s, const uint8_t *lw, size_t n, size_t blocks, int last) {
+    miair_status st;
+    uint64_t carry = s->pending.len != 0; /* the previous window ended inside a word */
+    size_t start = 0;                     /* of the current word (window offset) */
+    int in = (int)carry;
+    for (size_t bi = 0; bi < blocks; bi++) {
+        const size_t pos0 = 64 * bi, valid = n - pos0 < 64 ? n - pos0 : 64;
+        const uint64_t V = valid >= 64 ? ~0ull : (1ull << valid) - 1;
+        const uint64_t W = s->cls[bi * CLS_STRIDE + MIAIR_CLS_WORD] & V;
+        const uint64_t starts = W & ~((W << 1) | carry), ends = ~W & V & ((W << 1) | carry);
+        uint64_t E = starts | ends;
+        while (E) {
+            unsigned q = (unsigned)__builtin_ctzll(E);
+            E &= E - 1;
+            if ((starts >> q) & 1) {
+                start = pos0 + q;
+                in = 1;
+                continue;
+            }
+            size_t end = pos0 + q;
+            in = 0;
+            if (s->pending.len) {
+                if (miair_buf_append(&s->pending, lw, end)) return MIAIR_ERR_NOMEM;
+                st = word_add(s, (const uint8_t *)s->pending.p, s->pending.len, s->pending_cps + end);
+                s->pending.len = s->pending_cps = 0;
+            } else {
+                st = word_add(s, lw + start, end - start, end - start);
+            }
+            if (st) return st;
+        }
+        carry = (W >> (valid - 1)) & 1;
+    }
+    if (in) { /* a word runs to the window's end */
+        const uint8_t *a = s->pending.len ? lw : lw + start;
+        size_t len = s->pending.len ? n : n - start;
+        if (miair_buf_append(&s->pending, a, len)) return MIAIR_ERR_NOMEM;
+        s->pending_cps += len;
+    }
+    if (last && s->pending.len) {
+        if ((st = word_add(s, (const uint8_t *)s->pending.p, s->pending.len, s->pending_cps))) return st;
+        s->pending.len = s->pending_cps = 0;
+    }
+    return MIAIR_OK;
+}
+
 /* Words of the window's lowered text; a word reaching the window's end waits in s->pending. */
 static miair_status window_words(miair_scratch *s, const uint8_t *lw, size_t n, int last) {
     size_t i = 0;
@@ -450,6 +497,11 @@ int miair_needle_found(const miair_scratch *s, int i) {
 
 static miair_status window_ends(miair_scratch *s, const uint8_t *lw, size_t n) {
     size_t i = 0;
+    if (s->lw8_ascii && s->intro_cps < MIAIR_INTRO_CHARS) {
+        i = MIAIR_INTRO_CHARS - s->intro_cps < n ? MIAIR_INTRO_CHARS - s->intro_cps : n;
+        if (miair_buf_append(&s->intro, lw, i)) return MIAIR_ERR_NOMEM;
+        s->intro_cps += i;
+    }
     while (s->intro_cps < MIAIR_INTRO_CHARS && i < n) {
         size_t a = i++;
         while (i < n && (lw[i] & 0xC0) == 0x80) i++;
@@ -674,14 +726,19 @@ miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const mi
     const size_t n = s->wb - s->wa;
     int ascii = s->k->ascii_prefix_len(t->u8 + s->wa, n) == n;
     const int last = s->wb == t->nb;
-    if (!s->has_fence) {
-        size_t a = s->wa >= 2 ? s->wa - 2 : 0;
-        s->has_fence = memmem(t->u8 + a, s->wb - a, "```", 3) != NULL;
+    if (!s->has_fence) { /* "```": only blocks holding a backtick are looked at */
+        for (size_t bi = 0; bi < blocks && !s->has_fence; bi++) {
+            if (!s->cls[bi * CLS_STRIDE + MIAIR_CLS_BACKTICK]) continue;
+            size_t a = s->wa + 64 * bi, b = a + 64 + 2 < t->nb ? a + 64 + 2 : t->nb;
+            a = a >= 2 ? a - 2 : 0;
+            s->has_fence = memmem(t->u8 + a, b - a, "```", 3) != NULL;
+        }
     }
     if ((st = window_lower(s, t, ascii))) return st;
     if ((st = char_histogram(s, t->u8 + s->wa, n))) return st;
     const uint8_t *lw = (const uint8_t *)s->lw8.p;
-    if ((st = window_words(s, lw, s->lw8.len, last))) return st;
+    st = ascii ? window_words_ascii(s, lw, s->lw8.len, blocks, last) : window_words(s, lw, s->lw8.len, last);
+    if (st) return st;
     if ((st = window_ends(s, lw, s->lw8.len))) return st;
     if ((st = window_stats(s, t, blocks))) return st;
     if (last && (st = stats_finish(s))) return st;
