@@ -23,6 +23,17 @@ static void jstr(jw *w, const char *s, size_t n) {
     put(w, "\"", 1);
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
+        /* eight bytes at a time while none needs escaping (SWAR: < 0x20, '"', '\\') */
+        while (i + 8 <= n) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+            uint64_t q = x ^ 0x2222222222222222ull, b = x ^ 0x5C5C5C5C5C5C5C5Cull;
+            uint64_t special = ((x - 0x2020202020202020ull) | (q - ones) | (b - ones)) & ~x & high;
+            if (special) break;
+            i += 8;
+        }
+        if (i >= n) break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\') continue;
         put(w, s + run, i - run);
