@@ -545,5 +545,14 @@ assert d["cache"]["label"] == "cache hits, not analyses" and d["cache"]["warm_me
 assert d["published"]["m003_docs_per_min_10_cores"] == 383436' bres/results.json
 fi
 
+# ---------------------------------------------------------------- miair cpu
+run cpu;                                    check "cpu: exit 0" rc_is 0
+check "cpu: the chosen ISA" grep -Eq '^chosen: +(scalar|avx2|avx512|neon) ' out
+check "cpu: the word hashing job" grep -q '^  word hashing ' out
+run cpu --list-isas;                        check "cpu --list-isas: exit 0" rc_is 0
+check "cpu --list-isas: scalar listed" grep -qx scalar out
+MIAIR_ISA=bogus run cpu;                    check "cpu: unknown MIAIR_ISA is an error" rc_is 1
+check "cpu: unknown MIAIR_ISA is named" grep -q 'MIAIR_ISA=bogus' err
+
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -7,6 +7,8 @@
 int cmd_gen(int argc, char **argv);
 /* full_argc/full_argv: the whole command line (printed in the report). */
 int cmd_bench(int argc, char **argv, int full_argc, char **full_argv);
+/* `miair cpu` (cpu.c): the dispatcher's view of this machine. */
+int cmd_cpu(int argc, char **argv);
 
 /* Option helper shared by gen and bench: matches "--name VALUE" or
  * "--name=VALUE" at argv[*i]; returns 1 and sets *val (advancing *i) on a

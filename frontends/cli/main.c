@@ -163,6 +163,8 @@ int main(int argc, char **argv)
         return cmd_gen(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return cmd_bench(argc - 1, argv + 1, argc, argv);
+    if (strcmp(cmd, "cpu") == 0)
+        return cmd_cpu(argc - 1, argv + 1);
     if (cmd[0] == '-' && cmd[1] != '\0')
         return cli_usage_error("unrecognized option '%s'", cmd);
     return cli_usage_error("unknown command '%s' (expected 'analyze', 'gen' or 'bench')", cmd);
