@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kernels.h"
 #include "miair.h"
@@ -40,7 +41,12 @@ typedef struct {
 } miair_buf;
 
 int miair_buf_reserve(miair_buf *b, size_t extra);
-int miair_buf_append(miair_buf *b, const void *data, size_t n);
+static inline int miair_buf_append(miair_buf *b, const void *data, size_t n) {
+    if (b->len + n > b->cap && miair_buf_reserve(b, n)) return -1;
+    if (n) memcpy(b->p + b->len, data, n);
+    b->len += n;
+    return 0;
+}
 void miair_buf_release(miair_buf *b);
 
 /* ---- rules and regexes ---- */

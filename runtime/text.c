@@ -27,12 +27,6 @@ int miair_buf_reserve(miair_buf *b, size_t extra) {
     return 0;
 }
 
-int miair_buf_append(miair_buf *b, const void *data, size_t n) {
-    if (b->len + n > b->cap && miair_buf_reserve(b, n)) return -1;
-    if (n) memcpy(b->p + b->len, data, n);
-    b->len += n;
-    return 0;
-}
 
 void miair_buf_release(miair_buf *b) {
     free(b->p);
@@ -478,16 +472,20 @@ int miair_needle_found(const miair_scratch *s, int i) {
         for (int k = 0; k < MIAIR_NEEDLES; k++) mlen[k] = strlen(needles[k]);
         const miair_word *w = (const miair_word *)s->words.p;
         const size_t nent = s->words.len / sizeof *w;
-        for (size_t k = 0; k < nent; k++) {
+        uint16_t by_first[256] = {0}; /* needles (bits) by first letter */
+        for (int q = 0; q < MIAIR_NEEDLES; q++) by_first[(uint8_t)needles[q][0]] |= (uint16_t)(1u << q);
+        uint16_t todo = (uint16_t)((1u << MIAIR_NEEDLES) - 1);
+        for (size_t k = 0; k < nent && todo; k++) {
             const char *key = s->word_keys.p + w[k].key_off;
             const size_t len = w[k].key_len;
             for (size_t j = 0; j + 3 <= len; j++) {
-                const char c = key[j];
-                if (c != 'i' && c != 'u' && c != 'e' && c != 'r' && c != 'f' && c != 'm' && c != 'c' && c != 'a')
-                    continue;
-                for (int q = 0; q < MIAIR_NEEDLES; q++)
-                    if (!found[q] && needles[q][0] == c && j + mlen[q] <= len && !memcmp(key + j, needles[q], mlen[q]))
+                for (unsigned m = by_first[(uint8_t)key[j]] & todo; m; m &= m - 1) {
+                    int q = __builtin_ctz(m);
+                    if (j + mlen[q] <= len && !memcmp(key + j, needles[q], mlen[q])) {
                         found[q] = 1;
+                        todo &= (uint16_t)~(1u << q);
+                    }
+                }
             }
         }
         for (int k = 0; k < MIAIR_NEEDLES; k++) ((miair_scratch *)s)->needle_found[k] = found[k] ? 1 : -1;
