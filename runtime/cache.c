@@ -44,16 +44,6 @@
 #define XXH_STATIC_LINKING_ONLY /* XXH3_state_t on the stack */
 #include <xxhash.h>
 
-#ifdef MIAIR_HAVE_SQLITE
-#include <sqlite3.h>
-typedef struct sq_conn {
-    sqlite3 *db;
-    sqlite3_stmt *get, *put;
-    struct sq_conn *next;
-} sq_conn;
-static void sq_close(sq_conn *q);
-#endif
-
 #include "batch.h"
 #include "internal.h"
 #include "metrics.h"
@@ -301,14 +291,6 @@ struct miair_cache {
     size_t id_prefix;     /* bytes of {"document_id":" in a record */
     size_t err_suffix;    /* bytes after the id in miair_error_to_json(id, "") */
     atomic_uint_fast64_t tmp_seq;
-    int sqlite;           /* the store is DIR/cache.sqlite3, not one file per key */
-#ifdef MIAIR_HAVE_SQLITE
-    pthread_mutex_t pool_mu;
-    struct sq_conn *pool; /* idle connections */
-    pthread_mutex_t wmu;
-    struct sq_conn *writer;
-    int in_txn, pending, batch;
-#endif
 };
 
 void miair_cache_options_init(miair_cache_options *o)
@@ -439,13 +421,6 @@ miair_status miair_cache_create(const miair_cache_options *o, miair_cache **out)
     }
     pthread_mutex_init(&c->mu, NULL);
     atomic_init(&c->tmp_seq, 0);
-#ifdef MIAIR_HAVE_SQLITE
-    pthread_mutex_init(&c->pool_mu, NULL);
-    const char *kind = getenv("MIAIR_CACHE_STORE");
-    c->sqlite = c->dir && kind && strcmp(kind, "sqlite") == 0;
-    pthread_mutex_init(&c->wmu, NULL);
-    c->batch = getenv("MIAIR_SQ_BATCH") ? atoi(getenv("MIAIR_SQ_BATCH")) : 0;
-#endif
     *out = c;
     return MIAIR_OK;
 }
@@ -459,18 +434,6 @@ void miair_cache_free(miair_cache *c)
         free(e);
     }
     pthread_mutex_destroy(&c->mu);
-#ifdef MIAIR_HAVE_SQLITE
-    if (c->writer) {
-        if (c->in_txn)
-            sqlite3_exec(c->writer->db, "COMMIT", NULL, NULL, NULL);
-        sq_close(c->writer);
-    }
-    for (sq_conn *q = c->pool, *nx; q; q = nx) {
-        nx = q->next;
-        sq_close(q);
-    }
-    pthread_mutex_destroy(&c->pool_mu);
-#endif
     free(c->buckets);
     free(c->dir);
     free(c);
@@ -846,148 +809,6 @@ static int store_read(const miair_cache *c, const miair_cache_key *k, uint8_t *s
     return rc;
 }
 
-/* ---- EXPERIMENT: the SQLite store, measured against the file store
- * (docs/cache.md). Built only with -DMIAIR_HAVE_SQLITE -lsqlite3, chosen with
- * MIAIR_CACHE_STORE=sqlite; MIAIR_SQ_PRAGMAS and MIAIR_SQ_BATCH (puts per
- * transaction) vary it. Removed after the measurement: the file store won. ---- */
-#ifdef MIAIR_HAVE_SQLITE
-#define SQ_BUSY_MS 10000
-
-
-static void sq_close(sq_conn *q)
-{
-    if (!q)
-        return;
-    sqlite3_finalize(q->get);
-    sqlite3_finalize(q->put);
-    sqlite3_close(q->db);
-    free(q);
-}
-
-/* An idle connection, or a new one (one per concurrent user). */
-static sq_conn *sq_take(miair_cache *c)
-{
-    pthread_mutex_lock(&c->pool_mu);
-    sq_conn *q = c->pool;
-    if (q)
-        c->pool = q->next;
-    pthread_mutex_unlock(&c->pool_mu);
-    if (q)
-        return q;
-    char path[4096];
-    if (snprintf(path, sizeof path, "%s/cache.sqlite3", c->dir) >= (int)sizeof path)
-        return NULL;
-    q = calloc(1, sizeof *q);
-    if (!q)
-        return NULL;
-    if (sqlite3_open_v2(path, &q->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-            SQLITE_OK ||
-        sqlite3_busy_timeout(q->db, SQ_BUSY_MS) != SQLITE_OK ||
-        sqlite3_exec(q->db, getenv("MIAIR_SQ_PRAGMAS") ? getenv("MIAIR_SQ_PRAGMAS") : "PRAGMA mmap_size=1073741824;",
-                     NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(q->db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                            "CREATE TABLE IF NOT EXISTS entries(key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;",
-                     NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(q->db, "SELECT value FROM entries WHERE key = ?1", -1, &q->get, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(q->db, "INSERT OR REPLACE INTO entries(key, value) VALUES(?1, ?2)", -1, &q->put, NULL) !=
-            SQLITE_OK) {
-        sq_close(q);
-        return NULL;
-    }
-    return q;
-}
-
-static void sq_give(miair_cache *c, sq_conn *q)
-{
-    pthread_mutex_lock(&c->pool_mu);
-    q->next = c->pool;
-    c->pool = q;
-    pthread_mutex_unlock(&c->pool_mu);
-}
-
-static int sq_read(miair_cache *c, const miair_cache_key *k, uint8_t *stack, uint8_t **buf, size_t *len)
-{
-    sq_conn *q = sq_take(c);
-    if (!q)
-        return -1;
-    int rc = 0;
-    sqlite3_bind_blob(q->get, 1, k->hash.bytes, 16, SQLITE_STATIC);
-    int st = sqlite3_step(q->get);
-    if (st == SQLITE_ROW) {
-        const void *v = sqlite3_column_blob(q->get, 0);
-        size_t n = (size_t)sqlite3_column_bytes(q->get, 0);
-        uint8_t *b = n <= CACHE_READ_STACK ? stack : malloc(n ? n : 1);
-        rc = -1;
-        if (b && (v || n == 0)) {
-            memcpy(b, v, n);
-            *buf = b;
-            *len = n;
-            rc = 1;
-        } else if (b && b != stack) {
-            free(b);
-        }
-    } else if (st != SQLITE_DONE) {
-        rc = -1;
-    }
-    sqlite3_reset(q->get);
-    sq_give(c, q);
-    return rc;
-}
-
-static int sq_write(miair_cache *c, const miair_cache_key *k, const uint8_t *f, size_t n)
-{
-    if (c->batch > 1) {
-        pthread_mutex_lock(&c->wmu);
-        if (!c->writer)
-            c->writer = sq_take(c);
-        sq_conn *w = c->writer;
-        int rc = -1;
-        if (w) {
-            if (!c->in_txn && sqlite3_exec(w->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK)
-                c->in_txn = 1;
-            sqlite3_bind_blob(w->put, 1, k->hash.bytes, 16, SQLITE_STATIC);
-            sqlite3_bind_blob(w->put, 2, f, (int)n, SQLITE_STATIC);
-            rc = sqlite3_step(w->put) == SQLITE_DONE ? 0 : -1;
-            sqlite3_reset(w->put);
-            if (c->in_txn && ++c->pending >= c->batch) {
-                sqlite3_exec(w->db, "COMMIT", NULL, NULL, NULL);
-                c->in_txn = 0;
-                c->pending = 0;
-            }
-        }
-        pthread_mutex_unlock(&c->wmu);
-        return rc;
-    }
-    sq_conn *q = sq_take(c);
-    if (!q)
-        return -1;
-    sqlite3_bind_blob(q->put, 1, k->hash.bytes, 16, SQLITE_STATIC);
-    sqlite3_bind_blob(q->put, 2, f, (int)n, SQLITE_STATIC);
-    int rc = sqlite3_step(q->put) == SQLITE_DONE ? 0 : -1;
-    sqlite3_reset(q->put);
-    sq_give(c, q);
-    return rc;
-}
-#endif
-
-static int store_lookup(miair_cache *c, const miair_cache_key *k, uint8_t *stack, uint8_t **buf, size_t *len)
-{
-#ifdef MIAIR_HAVE_SQLITE
-    if (c->sqlite)
-        return sq_read(c, k, stack, buf, len);
-#endif
-    return store_read(c, k, stack, buf, len);
-}
-
-static int store_save(miair_cache *c, const miair_cache_key *k, const uint8_t *f, size_t n)
-{
-#ifdef MIAIR_HAVE_SQLITE
-    if (c->sqlite)
-        return sq_write(c, k, f, n);
-#endif
-    return store_write(c, k, f, n);
-}
-
 /* ------------------------------------------------------------------ get / put */
 
 miair_status miair_cache_get(miair_cache *c, const miair_cache_key *key, const char *document_id, size_t id_len,
@@ -1030,7 +851,7 @@ miair_status miair_cache_get(miair_cache *c, const miair_cache_key *key, const c
         uint8_t stack[CACHE_READ_STACK];
         uint8_t *f = NULL;
         size_t n = 0;
-        int found = store_lookup(c, key, stack, &f, &n);
+        int found = store_read(c, key, stack, &f, &n);
         decoded d;
         memset(&d, 0, sizeof d);
         int corrupt = found < 0 || (found > 0 && decode_file(f, n, key, &d) != 0);
@@ -1081,7 +902,7 @@ static miair_status put_template(miair_cache *c, const miair_cache_key *k, const
     if (c->dir) {
         size_t n = 0;
         uint8_t *f = encode_file(k, number, empty, tmpl, tlen, id_off, &n);
-        wrote = f ? store_save(c, k, f, n) : -1;
+        wrote = f ? store_write(c, k, f, n) : -1;
         free(f);
     }
     pthread_mutex_lock(&c->mu);
