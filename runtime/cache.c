@@ -291,6 +291,7 @@ struct miair_cache {
     size_t id_prefix;     /* bytes of {"document_id":" in a record */
     size_t err_suffix;    /* bytes after the id in miair_error_to_json(id, "") */
     atomic_uint_fast64_t tmp_seq;
+    atomic_uint_fast64_t hash_ns, lookup_ns, store_ns; /* seconds of the stats, lock-free */
 };
 
 void miair_cache_options_init(miair_cache_options *o)
@@ -421,6 +422,9 @@ miair_status miair_cache_create(const miair_cache_options *o, miair_cache **out)
     }
     pthread_mutex_init(&c->mu, NULL);
     atomic_init(&c->tmp_seq, 0);
+    atomic_init(&c->hash_ns, 0);
+    atomic_init(&c->lookup_ns, 0);
+    atomic_init(&c->store_ns, 0);
     *out = c;
     return MIAIR_OK;
 }
@@ -438,6 +442,14 @@ void miair_cache_free(miair_cache *c)
     free(c->dir);
     free(c);
 }
+
+static void add_ns(atomic_uint_fast64_t *a, double seconds)
+{
+    if (seconds > 0)
+        atomic_fetch_add_explicit(a, (uint_fast64_t)(seconds * 1e9 + 0.5), memory_order_relaxed);
+}
+
+static double get_s(atomic_uint_fast64_t *a) { return (double)atomic_load_explicit(a, memory_order_relaxed) * 1e-9; }
 
 /* ---- the in-process level (callers hold c->mu) ---- */
 
@@ -845,9 +857,16 @@ miair_status miair_cache_get(miair_cache *c, const miair_cache_key *key, const c
             c->st.memory_hits++;
         }
     }
+    if (!*hit && (rc != MIAIR_OK || !c->dir))
+        c->st.misses++;
     pthread_mutex_unlock(&c->mu);
+    if (*hit || rc != MIAIR_OK || !c->dir) { /* answered from memory, or nothing more to ask */
+        miair_free(id.buf);
+        add_ns(&c->lookup_ns, miair_now() - t0);
+        return rc;
+    }
 
-    if (!*hit && rc == MIAIR_OK && c->dir) {
+    {
         uint8_t stack[CACHE_READ_STACK];
         uint8_t *f = NULL;
         size_t n = 0;
@@ -874,15 +893,13 @@ miair_status miair_cache_get(miair_cache *c, const miair_cache_key *key, const c
             c->st.store_hits++;
             if (ne)
                 insert_entry(c, ne);
+        } else {
+            c->st.misses++;
         }
         pthread_mutex_unlock(&c->mu);
     }
     miair_free(id.buf);
-    pthread_mutex_lock(&c->mu);
-    if (!*hit)
-        c->st.misses++;
-    c->st.lookup_seconds += miair_now() - t0;
-    pthread_mutex_unlock(&c->mu);
+    add_ns(&c->lookup_ns, miair_now() - t0);
     return rc;
 }
 
@@ -914,8 +931,8 @@ static miair_status put_template(miair_cache *c, const miair_cache_key *k, const
         else
             c->st.store_errors++;
     }
-    c->st.store_seconds += miair_now() - t0;
     pthread_mutex_unlock(&c->mu);
+    add_ns(&c->store_ns, miair_now() - t0);
     return rc;
 }
 
@@ -972,9 +989,7 @@ void miair_cache_add_hash_seconds(miair_cache *c, double seconds)
 {
     if (!c)
         return;
-    pthread_mutex_lock(&c->mu);
-    c->st.hash_seconds += seconds;
-    pthread_mutex_unlock(&c->mu);
+    add_ns(&c->hash_ns, seconds);
 }
 
 void miair_cache_stats_get(miair_cache *c, miair_cache_stats *out)
@@ -989,6 +1004,9 @@ void miair_cache_stats_get(miair_cache *c, miair_cache_stats *out)
     out->entries = c->count;
     out->bytes = c->bytes;
     pthread_mutex_unlock(&c->mu);
+    out->hash_seconds = get_s(&c->hash_ns);
+    out->lookup_seconds = get_s(&c->lookup_ns);
+    out->store_seconds = get_s(&c->store_ns);
 }
 
 #define CACHE_STAGE_HELP "Seconds in the result cache, summed over threads: hash = making keys (XXH3-128 of the " \
