@@ -72,7 +72,8 @@ extern const miair_rule miair_rules[MIAIR_RULES];
 
 /* scan_sets bits: the byte starts a prefiltered regex anywhere / only after a
  * non-word byte (leading \b) / only at a line start (leading ^); is [0-9A-Za-z_]. */
-enum { SCAN_ANY = 1, SCAN_NW = 2, SCAN_LS = 4, SCAN_WORD = 8, SCAN_RUN = 16 };
+enum { SCAN_ANY = 1, SCAN_NW = 2, SCAN_LS = 4, SCAN_WORD = 8, SCAN_RUN0 = 16 }; /* SCAN_RUN0 << i: run regex i */
+#define MIAIR_BITMAP_RUNS 4 /* run-shaped regexes scanned from bitmaps (bits 4..7 of scan_pairs) */
 
 struct miair_engine {
     miair_config cfg;
@@ -85,8 +86,9 @@ struct miair_engine {
     uint32_t line_start_mask;      /* regexes whose match starts a line */
     uint8_t scan_sets[256];        /* SCAN_* bits of each byte */
     uint8_t scan_pairs[256][256];  /* SCAN_ANY/NW/LS bits of a byte given the next one (pair filters applied);
-                                      SCAN_RUN: the byte is in the run class C of run_id */
-    int run_id;                    /* the one C{m,}D regex scanned from bitmaps (-1: none) */
+                                      SCAN_RUN0 << i: the byte is in the run class C of run_ids[i] */
+    int run_ids[MIAIR_BITMAP_RUNS]; /* run-shaped regexes scanned from bitmaps */
+    int nruns;
     uint32_t pair_mask[128][128];  /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */
     size_t window;                 /* bytes per window */
 };

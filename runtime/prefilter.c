@@ -20,7 +20,7 @@ typedef struct {
     cset chars;   /* when single */
     int literal;  /* single and a plain literal character */
     unsigned qmin;
-    int qmax_inf, quantified;
+    int qmax_inf, quantified, lazy;
     /* a group of plain-literal alternatives: their first two characters */
     int lit_alts;
     unsigned char alt2[64][2];
@@ -226,7 +226,7 @@ static void parse_quant(parser *p, atom *a) {
     } else {
         return;
     }
-    if (p->s[p->i] == '?') p->i++; /* lazy */
+    if (p->s[p->i] == '?') p->i++, a->lazy = 1;
     if (a->qmin == 0) a->nullable = 1;
 }
 
@@ -412,6 +412,12 @@ void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags
     if (a1->single && a1->chars.nonascii == NA_NONE && a1->qmin >= 2) {
         pf->head = a1->chars.ascii;
         pf->head_min = a1->qmin;
+        /* the first two characters are both in the class: a pair filter */
+        pf->has_pairs = 1;
+        for (unsigned x = 0; x < 128; x++)
+            for (unsigned y = 0; y < 128; y++)
+                if (miair_byteset_has(&a1->chars.ascii, x) && miair_byteset_has(&a1->chars.ascii, y))
+                    add_pair(pf, x, y, 0);
     }
     /* C* then D: after the run of C characters (ASCII) comes a D character */
     if (a1->single && a1->qmin == 0 && a1->qmax_inf && k + 1 < n && atoms[k + 1].single && atoms[k + 1].qmin >= 1) {
@@ -441,6 +447,24 @@ void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags
         if (lp.len >= 3) {
             pf->lits[0] = lp;
             pf->nlits = 1;
+        }
+    }
+    /* C{m,} alone (a literal before a repeat of itself counts: "  +" is " {2,}"): a match is a maximal
+     * run of at least m characters of C */
+    if (k == 0 && a1->single && a1->chars.nonascii != NA_SOME) {
+        unsigned m = 0;
+        int ok = 0;
+        if (n == 1 && a1->qmax_inf && !a1->lazy && a1->qmin >= 1) ok = 1, m = a1->qmin;
+        if (n == 2 && !a1->quantified && atoms[1].single && atoms[1].qmax_inf && !atoms[1].lazy && atoms[1].qmin >= 1 &&
+            !memcmp(&a1->chars, &atoms[1].chars, sizeof a1->chars))
+            ok = 1, m = 1 + atoms[1].qmin;
+        if (ok) {
+            pf->run_shape = 1;
+            pf->run_no_d = 1;
+            pf->run_c = a1->chars.ascii;
+            pf->run_c_nonascii = a1->chars.nonascii == NA_ALL;
+            pf->run_min = m;
+            return;
         }
     }
     /* C{m,}D */

@@ -50,6 +50,7 @@ typedef struct {
     miair_byteset run_c;     /* ASCII members of C (non-ASCII: run_c_nonascii) */
     int run_c_nonascii;      /* 1: every non-ASCII character is in C; 0: none is */
     miair_byteset run_d;     /* D, ASCII only */
+    int run_no_d;            /* the shape is C{m,} alone: a match is a whole maximal run of >= m characters */
     unsigned run_min;
 } miair_prefilter;
 

@@ -69,56 +69,44 @@ static miair_status fallback_window(const miair_engine *e, miair_scratch *s, con
     }
 }
 
-/* C{m,}D: a match starts at a run of C holding >= m characters and followed by D. */
-static miair_status runs_window(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
-                                int id) {
-    const miair_prefilter *pf = &e->pf[id];
-    const uint8_t *u = t->u8;
-    for (size_t p = s->wa; p < s->wb; p++) {
-        uint8_t b = u[p];
-        int in = b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii;
-        if (in) {
-            if (!s->in_run[id]) {
-                s->in_run[id] = 1;
-                s->run_start[id] = p;
-                s->run_chars[id] = 0;
-                s->run_start_cp[id] = miair_cp_at(s, p);
-                s->run_start_line[id] = miair_line_at(s, p);
-            }
-            s->run_chars[id] += (b & 0xC0) != 0x80;
-            continue;
-        }
-        if (!s->in_run[id]) continue;
-        s->in_run[id] = 0;
-        if (s->run_chars[id] < pf->run_min || b >= 0x80 || !miair_byteset_has(&pf->run_d, b)) continue;
-        const size_t *ov;
-        int rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, t->nb, s->run_start[id], &ov);
-        if (rc < 0) return MIAIR_ERR_REGEX;
-        if (rc == 0) return MIAIR_ERR_REGEX; /* the shape analysis guarantees a match here */
-        miair_status st = deliver(e, s, t, r, id, ov, s->run_start_cp[id], s->run_start_line[id]);
-        if (st) return st;
-    }
-    return MIAIR_OK;
+/* The run of regex id ends at byte p (the first byte not in C; p may be the text's end).
+ * C{m,}D: a match when the run is long enough and D follows (PCRE2 confirms it).
+ * C{m,}: the run itself is the match when it is long enough (exact from the shape). */
+static void run_position(miair_scratch *s, int id) {
+    if (s->run_start_cp[id] != (size_t)-1) return;
+    s->run_start_cp[id] = miair_cp_at(s, s->run_start[id]);
+    s->run_start_line[id] = miair_line_at(s, s->run_start[id]);
 }
 
-/* The run of run_id ends at byte p (not in C): confirm when it is long enough and D follows. */
 static miair_status run_end(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r, int id,
                             size_t p) {
     const miair_prefilter *pf = &e->pf[id];
     s->in_run[id] = 0;
-    if (s->run_chars[id] < pf->run_min || p >= t->nb || t->u8[p] >= 0x80 || !miair_byteset_has(&pf->run_d, t->u8[p]))
-        return MIAIR_OK;
+    if (s->run_chars[id] < pf->run_min) return MIAIR_OK;
+    run_position(s, id); /* the start lies in this window unless it was recorded when its window ended */
+    if (pf->run_no_d) {
+        const size_t ov[2] = {s->run_start[id], p};
+        return deliver(e, s, t, r, id, ov, s->run_start_cp[id], s->run_start_line[id]);
+    }
+    if (p >= t->nb || t->u8[p] >= 0x80 || !miair_byteset_has(&pf->run_d, t->u8[p])) return MIAIR_OK;
     const size_t *ov;
     int rc = miair_pyre_match_at(&e->rx[id], &s->rx, t->u8, t->nb, s->run_start[id], &ov);
     if (rc <= 0) return MIAIR_ERR_REGEX; /* the shape analysis guarantees a match here */
     return deliver(e, s, t, r, id, ov, s->run_start_cp[id], s->run_start_line[id]);
 }
 
-/* Runs of run_id in one block from its membership bits R (valid bits only): starts
+/* A run starts at p; its code point and line are computed only if it turns out long enough. */
+static void run_begin(miair_scratch *s, int id, size_t p) {
+    s->in_run[id] = 1;
+    s->run_start[id] = p;
+    s->run_chars[id] = 0;
+    s->run_start_cp[id] = (size_t)-1;
+}
+
+/* Runs of regex id in one block from its membership bits R (valid bits only): starts
  * and ends in order; a run's characters are its bits that are not continuation bytes. */
-static miair_status runs_block(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
+static miair_status runs_block(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r, int id,
                                size_t pos0, uint64_t R, uint64_t CT, unsigned valid) {
-    const int id = e->run_id;
     const uint64_t V = bits_below(valid), prev = s->in_run[id] ? 1 : 0;
     const uint64_t starts = R & ~((R << 1) | prev), ends = ~R & V & ((R << 1) | prev);
     uint64_t E = starts | ends;
@@ -131,15 +119,36 @@ static miair_status runs_block(const miair_engine *e, miair_scratch *s, const mi
             s->run_chars[id] += miair_popcount64(R & ~CT & bits_below(q) & ~bits_below(from));
             if ((st = run_end(e, s, t, r, id, pos0 + q))) return st;
         } else {
-            s->in_run[id] = 1;
-            s->run_start[id] = pos0 + q;
-            s->run_chars[id] = 0;
-            s->run_start_cp[id] = miair_cp_at(s, pos0 + q);
-            s->run_start_line[id] = miair_line_at(s, pos0 + q);
+            run_begin(s, id, pos0 + q);
             from = q;
         }
     }
     if (s->in_run[id]) s->run_chars[id] += miair_popcount64(R & ~CT & V & ~bits_below(from));
+    return MIAIR_OK;
+}
+
+/* Run-shaped regexes beyond the bitmap ones: byte by byte. */
+static int bitmap_run(const miair_engine *e, int id) {
+    for (int i = 0; i < e->nruns; i++)
+        if (e->run_ids[i] == id) return 1;
+    return 0;
+}
+
+static miair_status runs_window(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
+                                int id) {
+    const miair_prefilter *pf = &e->pf[id];
+    const uint8_t *u = t->u8;
+    miair_status st;
+    for (size_t p = s->wa; p < s->wb; p++) {
+        uint8_t b = u[p];
+        int in = b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii;
+        if (in) {
+            if (!s->in_run[id]) run_begin(s, id, p);
+            s->run_chars[id] += (b & 0xC0) != 0x80;
+        } else if (s->in_run[id] && (st = run_end(e, s, t, r, id, p))) {
+            return st;
+        }
+    }
     return MIAIR_OK;
 }
 
@@ -178,7 +187,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
         if (!e->rx[id].code || !((s->rx_only >> id) & 1)) continue;
         if (!e->pf[id].usable) {
             if ((st = fallback_window(e, s, t, r, id))) return st;
-        } else if (e->pf[id].run_shape && id != e->run_id) {
+        } else if (e->pf[id].run_shape && !bitmap_run(e, id)) {
             if ((st = runs_window(e, s, t, r, id))) return st;
         }
     }
@@ -193,7 +202,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
     for (size_t bi = 0; bi < blocks; bi++) {
         const size_t pos0 = s->wa + 64 * bi;
         const size_t valid = s->wb - pos0 < 64 ? s->wb - pos0 : 64;
-        uint64_t A = 0, NWF = 0, LSF = 0, R = 0;
+        uint64_t A = 0, NWF = 0, LSF = 0, R[MIAIR_BITMAP_RUNS] = {0};
         const size_t full = pos0 + valid < t->nb ? valid : valid - 1; /* bytes with a next byte */
         size_t i = 0;
         for (; i + 8 <= full; i += 8) { /* eight flag bytes, then one bit of each (SWAR movemask) */
@@ -203,14 +212,14 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
             A |= movemask8(x, 0) << i;
             NWF |= movemask8(x, 1) << i;
             LSF |= movemask8(x, 2) << i;
-            R |= movemask8(x, 4) << i;
+            for (int k = 0; k < e->nruns; k++) R[k] |= movemask8(x, 4 + (unsigned)k) << i;
         }
         for (; i < valid; i++) {
             uint8_t f = i < full ? e->scan_pairs[u[pos0 + i]][u[pos0 + i + 1]] : e->scan_sets[u[pos0 + i]];
             A |= (uint64_t)(f & SCAN_ANY) << i;
             NWF |= (uint64_t)((f & SCAN_NW) >> 1) << i;
             LSF |= (uint64_t)((f & SCAN_LS) >> 2) << i;
-            R |= (uint64_t)((f & SCAN_RUN) >> 4) << i;
+            for (int k = 0; k < e->nruns; k++) R[k] |= (uint64_t)((f >> (4 + k)) & 1) << i;
         }
         const uint64_t W = cls[bi * CLS_STRIDE + MIAIR_CLS_WORD];
         const uint64_t N = cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE];
@@ -220,18 +229,28 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
                      bits_below((unsigned)valid);
         wcarry = W >> 63;
         ncarry = N >> 63;
-        if (e->run_id >= 0 && ((s->rx_only >> e->run_id) & 1) && (st = runs_block(e, s, t, r, pos0, R, CT, (unsigned)valid))) return st;
+        for (int k = 0; k < e->nruns; k++)
+            if (((s->rx_only >> e->run_ids[k]) & 1) &&
+                (st = runs_block(e, s, t, r, e->run_ids[k], pos0, R[k], CT, (unsigned)valid)))
+                return st;
         while (C) {
             size_t p = pos0 + (size_t)__builtin_ctzll(C);
             C &= C - 1;
             if ((st = try_at(e, s, t, r, p))) return st;
         }
     }
+    for (int id = 0; id < RX_COUNT; id++) /* runs going on into the next window: their start's position now */
+        if (s->in_run[id]) run_position(s, id);
     return MIAIR_OK;
 }
 
 miair_status miair_scan_finish(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r) {
-    (void)e, (void)s, (void)t, (void)r; /* runs reaching the text end have no terminator: no match */
+    /* a run reaching the text's end: a match for C{m,} (no D can follow for C{m,}D) */
+    for (int id = 0; id < RX_COUNT; id++) {
+        if (!e->rx[id].code || !e->pf[id].run_shape || !s->in_run[id] || !((s->rx_only >> id) & 1)) continue;
+        miair_status st = run_end(e, s, t, r, id, t->nb);
+        if (st) return st;
+    }
     return MIAIR_OK;
 }
 
@@ -252,16 +271,15 @@ void miair_scan_prepare(miair_engine *e) {
     }
     /* scan_pairs: the SCAN_ANY/NW/LS bits of byte b followed by byte c, only for regexes whose pair
      * filter passes (c or b non-ASCII: no pair filter); SCAN_RUN for the class of the run regex */
-    e->run_id = -1;
-    for (int id = 0; id < RX_COUNT && e->run_id < 0; id++)
-        if (e->rx[id].code && e->pf[id].usable && e->pf[id].run_shape) e->run_id = id;
+    e->nruns = 0;
+    for (int id = 0; id < RX_COUNT && e->nruns < MIAIR_BITMAP_RUNS; id++)
+        if (e->rx[id].code && e->pf[id].usable && e->pf[id].run_shape) e->run_ids[e->nruns++] = id;
     for (unsigned b = 0; b < 256; b++) {
-        int in_run = 0;
-        if (e->run_id >= 0) {
-            const miair_prefilter *pf = &e->pf[e->run_id];
-            in_run = b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii;
+        uint8_t base = 0, plain = 0; /* base: run classes; plain: bits of regexes without a pair filter */
+        for (int k = 0; k < e->nruns; k++) {
+            const miair_prefilter *pf = &e->pf[e->run_ids[k]];
+            if (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii) base |= (uint8_t)(SCAN_RUN0 << k);
         }
-        uint8_t base = in_run ? SCAN_RUN : 0, plain = 0; /* plain: bits of regexes without a pair filter */
         uint32_t paired = 0;
         for (uint32_t m = b < 0x80 ? e->first_mask[b] : 0; m; m &= m - 1) {
             int id = __builtin_ctz(m);
@@ -284,9 +302,10 @@ void miair_scan_prepare(miair_engine *e) {
         }
     }
     for (unsigned b = 0; b < 256; b++) /* the text's last byte: no next byte, no pair filter */
-        if (e->run_id >= 0) {
-            const miair_prefilter *pf = &e->pf[e->run_id];
-            if (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii) e->scan_sets[b] |= SCAN_RUN;
+        for (int k = 0; k < e->nruns; k++) {
+            const miair_prefilter *pf = &e->pf[e->run_ids[k]];
+            if (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii)
+                e->scan_sets[b] |= (uint8_t)(SCAN_RUN0 << k);
         }
     /* pair filters folded into one table: a regex without one passes every pair */
     for (unsigned b = 0; b < 128; b++) {
