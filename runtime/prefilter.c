@@ -464,6 +464,7 @@ void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags
             pf->run_c = a1->chars.ascii;
             pf->run_c_nonascii = a1->chars.nonascii == NA_ALL;
             pf->run_min = m;
+            pf->run_pairs_only = m >= 2 && a1->chars.nonascii == NA_NONE;
             return;
         }
     }

@@ -51,6 +51,7 @@ typedef struct {
     int run_c_nonascii;      /* 1: every non-ASCII character is in C; 0: none is */
     miair_byteset run_d;     /* D, ASCII only */
     int run_no_d;            /* the shape is C{m,} alone: a match is a whole maximal run of >= m characters */
+    int run_pairs_only;      /* run_no_d, C holds ASCII only and m >= 2 */
     unsigned run_min;
 } miair_prefilter;
 

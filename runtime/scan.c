@@ -108,6 +108,18 @@ static void run_begin(miair_scratch *s, int id, size_t p) {
 static miair_status runs_block(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r, int id,
                                size_t pos0, uint64_t R, uint64_t CT, unsigned valid) {
     const uint64_t V = bits_below(valid), prev = s->in_run[id] ? 1 : 0;
+    const miair_prefilter *pf = &e->pf[id];
+    if (!prev && pf->run_pairs_only) {
+        /* C{m,} with m >= 2 over an ASCII-only C: a run that can match holds two adjacent members;
+         * a block without one, entered outside a run, only matters through a run at its last bit */
+        if (!(R & (R >> 1))) {
+            if ((R >> (valid - 1)) & 1) {
+                run_begin(s, id, pos0 + valid - 1);
+                s->run_chars[id] = 1;
+            }
+            return MIAIR_OK;
+        }
+    }
     const uint64_t starts = R & ~((R << 1) | prev), ends = ~R & V & ((R << 1) | prev);
     uint64_t E = starts | ends;
     unsigned from = 0; /* the current run's characters before `from` are counted */
