@@ -160,6 +160,60 @@ typedef size_t (*miair_byte_positions_fn)(const uint8_t *buf, size_t len, uint8_
 /* Length of the longest prefix of buf[0..len) with every byte < 0x80. */
 typedef size_t (*miair_ascii_prefix_len_fn)(const uint8_t *buf, size_t len);
 
+/* One word of word_hashes(): a maximal run of ASCII word bytes [0-9A-Za-z_]. */
+struct miair_word_hash {
+    uint64_t hash;  /* XXH3-64 (seed 0) of the word's bytes, ASCII-lowered with MIAIR_WORDS_LOWER */
+    uint64_t start; /* base + offset of its first byte */
+    uint32_t len;   /* its length in bytes (>= 1) */
+    uint32_t flags; /* MIAIR_WORD_* */
+};
+
+/* word_hashes() options. */
+#define MIAIR_WORDS_LOWER 1u /* hash the bytes with A-Z mapped to a-z (the text is not changed) */
+
+/* Flags of a word. A tokenizer with Unicode word characters (Python's \w)
+ * must look again at words with any of them set. */
+#define MIAIR_WORD_CUT_START 1u /* starts at offset 0: may continue the previous chunk's last word */
+#define MIAIR_WORD_CUT_END 2u   /* ends at len: may continue into the next chunk */
+#define MIAIR_WORD_NONASCII 4u  /* the byte before or after it (inside buf) is >= 0x80 */
+
+/* Capacity word_hashes() needs for len bytes: at most one word per 2 bytes. */
+#define MIAIR_WORDS_MAX(len) (((len) + 1) / 2)
+
+/* Finds the maximal runs of ASCII word bytes [0-9A-Za-z_] of buf[0..len)
+ * (bytes >= 0x80 are never word bytes here) and writes one entry per run to
+ * out, in order; returns their number (out must hold MIAIR_WORDS_MAX(len)).
+ * word_bits: NULL (the kernel finds the word bytes itself, with SIMD), or
+ * the MIAIR_CLS_WORD bitmap of classify() for the same buf: word b at
+ * word_bits[b * block_stride] (classify's array of structs with stride S:
+ * word_bits = out + MIAIR_CLS_WORD, block_stride = S; struct of arrays:
+ * out + MIAIR_CLS_WORD * class_stride, block_stride = 1). Requires
+ * len < 2^32. Identical output on every ISA and in both modes. */
+typedef size_t (*miair_word_hashes_fn)(const uint8_t *buf, size_t len, const uint64_t *word_bits,
+                                       size_t block_stride, unsigned opts, uint64_t base,
+                                       struct miair_word_hash *out);
+
+/* n-gram hashes of consecutive word hashes h[i * stride] (i < count; for the
+ * hash field of a struct miair_word_hash array: h = &words[0].hash, stride =
+ * MIAIR_WORD_HASH_STRIDE). For n >= 1 and count >= n writes count - n + 1
+ * values and returns that number (0 otherwise):
+ *
+ *   out[i] = mix64(S(i) + n * MIAIR_NGRAM_N),
+ *   S(i)   = sum over j < n of h[i + j] * MIAIR_NGRAM_P^(n-1-j)   (mod 2^64)
+ *
+ * where mix64 is the splitmix64 finalizer (z ^= z >> 30; z *= 0xBF58476D1CE4E5B9;
+ * z ^= z >> 27; z *= 0x94D049BB133111EB; z ^= z >> 31). S rolls in O(1) per
+ * n-gram for any n. Order-sensitive ("a b" != "b a"), n-sensitive (the salt);
+ * the finalizer spreads S's high bits into the low ones (S's low bits depend
+ * only on the inputs' low bits). Chunks: prepend the previous chunk's last
+ * n-1 hashes. */
+typedef size_t (*miair_ngram_hashes_fn)(const uint64_t *h, size_t count, size_t stride, unsigned n,
+                                        uint64_t *out);
+
+#define MIAIR_NGRAM_P 0x9E3779B185EBCA87ull /* odd (XXH64's PRIME64_1) */
+#define MIAIR_NGRAM_N 0xC2B2AE3D27D4EB4Full /* XXH64's PRIME64_2 */
+#define MIAIR_WORD_HASH_STRIDE (sizeof(struct miair_word_hash) / sizeof(uint64_t))
+
 struct miair_kernels {
     const char *isa; /* "scalar", "avx2", "avx512", "neon" */
     miair_classify_fn classify;
@@ -168,6 +222,8 @@ struct miair_kernels {
     miair_count_byte_fn count_byte;
     miair_byte_positions_fn byte_positions;
     miair_ascii_prefix_len_fn ascii_prefix_len;
+    miair_word_hashes_fn word_hashes;
+    miair_ngram_hashes_fn ngram_hashes;
 };
 
 /* The tables, one per ISA folder. The x86 ones exist only in x86-64 builds

@@ -221,6 +221,17 @@ void register_kernels(const miair_kernels *k, const Input *in)
     add("byte_positions/" + isa, in, [k, pos](const uint8_t *p, size_t len) {
         benchmark::DoNotOptimize(k->byte_positions(p, len, '\n', 0, pos->data()));
     });
+    // words (ASCII-lowered XXH3-64 each): the kernel finding word bytes itself,
+    // and from classify's bitmaps (computed once, outside the timing)
+    auto words = std::make_shared<std::vector<miair_word_hash>>(MIAIR_WORDS_MAX(n) + 1);
+    add("word_hashes/" + isa, in, [k, words](const uint8_t *p, size_t len) {
+        benchmark::DoNotOptimize(k->word_hashes(p, len, nullptr, 0, MIAIR_WORDS_LOWER, 0, words->data()));
+    });
+    k->classify(in->bytes.data(), n, aos->data(), 1, 16);
+    add("word_hashes_bits/" + isa, in, [k, words, aos](const uint8_t *p, size_t len) {
+        benchmark::DoNotOptimize(
+            k->word_hashes(p, len, aos->data() + MIAIR_CLS_WORD, 16, MIAIR_WORDS_LOWER, 0, words->data()));
+    });
     // scans everything only on pure ASCII input
     if (miair_kernels_scalar.ascii_prefix_len(in->bytes.data(), n) == n)
         add("ascii_prefix_len/" + isa, in, [k](const uint8_t *p, size_t len) {

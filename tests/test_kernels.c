@@ -21,6 +21,9 @@
 #include "dispatch.h"
 #include "kernels.h"
 
+#define XXH_INLINE_ALL /* the naive word hashes: one-shot XXH3 of a lowered copy */
+#include <xxhash.h>
+
 #define MAXLEN 1024
 #define ARENA (MAXLEN + 4 * 64)
 
@@ -485,6 +488,183 @@ static void test_ascii_prefix(void **state)
     }
 }
 
+/* ---- word and n-gram hashes -------------------------------------------- */
+
+static int naive_word_byte(uint8_t b)
+{
+    return naive_in_class(MIAIR_CLS_WORD, b);
+}
+
+static uint64_t naive_hash(const uint8_t *p, size_t n, unsigned opts)
+{
+    uint8_t *tmp = malloc(n + 1);
+    assert_non_null(tmp);
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = (opts & MIAIR_WORDS_LOWER) && p[i] >= 'A' && p[i] <= 'Z' ? (uint8_t)(p[i] + 32) : p[i];
+    uint64_t h = XXH3_64bits(tmp, n);
+    free(tmp);
+    return h;
+}
+
+/* The words of the contract, one byte at a time. */
+static size_t naive_words(const uint8_t *p, size_t n, unsigned opts, uint64_t base, struct miair_word_hash *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        if (!naive_word_byte(p[i])) {
+            i++;
+            continue;
+        }
+        size_t e = i;
+        while (e < n && naive_word_byte(p[e]))
+            e++;
+        uint32_t f = 0;
+        if (i == 0)
+            f |= MIAIR_WORD_CUT_START;
+        if (e == n)
+            f |= MIAIR_WORD_CUT_END;
+        if ((i > 0 && p[i - 1] >= 0x80) || (e < n && p[e] >= 0x80))
+            f |= MIAIR_WORD_NONASCII;
+        out[k++] = (struct miair_word_hash){naive_hash(p + i, e - i, opts), base + i, (uint32_t)(e - i), f};
+        i = e;
+    }
+    return k;
+}
+
+#define WORDS_CAP (MIAIR_WORDS_MAX(200001) + 4)
+
+static void assert_words_equal(const struct miair_word_hash *a, const struct miair_word_hash *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].hash != b[i].hash || a[i].start != b[i].start || a[i].len != b[i].len || a[i].flags != b[i].flags)
+            fail_msg("word %zu: got (start %llu, len %u, flags %u, hash %016llx), want (%llu, %u, %u, %016llx)", i,
+                     (unsigned long long)a[i].start, a[i].len, a[i].flags, (unsigned long long)a[i].hash,
+                     (unsigned long long)b[i].start, b[i].len, b[i].flags, (unsigned long long)b[i].hash);
+    }
+}
+
+static void check_words(const struct miair_kernels *k, const uint8_t *p, size_t n)
+{
+    static struct miair_word_hash got[WORDS_CAP], want[WORDS_CAP], ref[WORDS_CAP];
+    static uint64_t cls[MIAIR_BLOCKS(200001) * 16 + 16];
+    const struct miair_word_hash sentinel = {SENTINEL, SENTINEL, 0xA5A5A5A5u, 0xA5A5A5A5u};
+    size_t nb = MIAIR_BLOCKS(n), cap = MIAIR_WORDS_MAX(n);
+    for (unsigned opts = 0; opts <= MIAIR_WORDS_LOWER; opts++) {
+        uint64_t base = rnd() >> 8;
+        size_t nw = naive_words(p, n, opts, base, want);
+        assert_true(nw <= cap);
+        for (int mode = 0; mode < 3; mode++) {
+            const uint64_t *bits = NULL;
+            size_t bs = 0;
+            if (mode == 1) { /* classify's array of structs */
+                k->classify(p, n, cls, 1, 16);
+                bits = cls + MIAIR_CLS_WORD;
+                bs = 16;
+            } else if (mode == 2) { /* struct of arrays */
+                size_t cs = nb + 8;
+                assert_true(cs * MIAIR_CLS_COUNT <= sizeof cls / sizeof *cls);
+                k->classify(p, n, cls, cs, 1);
+                bits = cls + MIAIR_CLS_WORD * cs;
+                bs = 1;
+            }
+            for (size_t i = 0; i < cap + 4; i++)
+                got[i] = sentinel;
+            size_t c = k->word_hashes(p, n, bits, bs, opts, base, got);
+            assert_int_equal(c, nw);
+            assert_words_equal(got, want, nw);
+            for (size_t i = nw; i < cap + 4; i++)
+                assert_memory_equal(&got[i], &sentinel, sizeof sentinel);
+            if (k != &miair_kernels_scalar) {
+                assert_int_equal(miair_kernels_scalar.word_hashes(p, n, bits, bs, opts, base, ref), nw);
+                assert_memory_equal(ref, got, nw * sizeof *got);
+            }
+        }
+    }
+}
+
+static void test_word_hashes(void **state)
+{
+    const struct miair_kernels *k = isa_of(state);
+    for_each_case(7, check_words, k);
+    /* words of every length 1..2100 (the lowered copy ends at 256; longer
+     * ones stream), mixed case, at random alignments, with neighbours */
+    uint8_t *b = malloc(2200 + 64);
+    assert_non_null(b);
+    seed(77);
+    static const char alnum[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+    for (size_t len = 1; len <= 2100; len += len < 300 ? 1 : 37) {
+        uint8_t *p = b + rndn(64);
+        p[0] = rndn(2) ? ' ' : 0xC3;
+        for (size_t i = 1; i <= len; i++)
+            p[i] = (uint8_t)alnum[rndn(sizeof alnum - 1)];
+        p[len + 1] = rndn(2) ? '.' : 0xA9;
+        check_words(k, p, len + 2);
+        check_words(k, p + 1, len); /* the word is the whole buffer */
+    }
+    free(b);
+}
+
+/* The n-gram formula of kernels.h, computed directly. */
+static uint64_t naive_mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t naive_ngram(const uint64_t *h, size_t stride, unsigned n)
+{
+    uint64_t s = 0;
+    for (unsigned j = 0; j < n; j++) {
+        uint64_t pw = 1;
+        for (unsigned e = 0; e < n - 1 - j; e++)
+            pw *= MIAIR_NGRAM_P;
+        s += h[j * stride] * pw;
+    }
+    return naive_mix64(s + (uint64_t)n * MIAIR_NGRAM_N);
+}
+
+static void test_ngram_hashes(void **state)
+{
+    const struct miair_kernels *k = isa_of(state);
+    static uint64_t h[3 * 600], got[600 + 4], ref[600 + 4];
+    seed(8);
+    for (size_t count = 0; count <= 600; count += count < 40 ? 1 : 53) {
+        for (size_t stride = 1; stride <= 3; stride += 2) {
+            for (size_t i = 0; i < count * stride; i++)
+                h[i] = rndn(4) ? rnd() : rndn(3); /* some tiny values: carries, zeros */
+            for (unsigned n = 0; n <= 12; n++) {
+                for (size_t i = 0; i < 604; i++)
+                    got[i] = SENTINEL;
+                size_t m = k->ngram_hashes(h, count, stride, n, got);
+                size_t want = n == 0 || count < n ? 0 : count - n + 1;
+                assert_int_equal(m, want);
+                for (size_t i = 0; i < m; i++)
+                    assert_true(got[i] == naive_ngram(h + i * stride, stride, n));
+                for (size_t i = m; i < 604; i++)
+                    assert_true(got[i] == SENTINEL);
+                assert_int_equal(miair_kernels_scalar.ngram_hashes(h, count, stride, n, ref), m);
+                assert_memory_equal(ref, got, m * sizeof *got);
+            }
+        }
+    }
+    /* the hash field of word_hashes' output, through MIAIR_WORD_HASH_STRIDE */
+    const char *s = "the quick brown fox jumps over the lazy dog";
+    struct miair_word_hash w[MIAIR_WORDS_MAX(43)];
+    size_t nw = k->word_hashes((const uint8_t *)s, strlen(s), NULL, 0, 0, 0, w);
+    assert_int_equal(nw, 9);
+    uint64_t plain[9];
+    for (size_t i = 0; i < nw; i++)
+        plain[i] = w[i].hash;
+    assert_int_equal(k->ngram_hashes(&w[0].hash, nw, MIAIR_WORD_HASH_STRIDE, 3, got), 7);
+    assert_int_equal(k->ngram_hashes(plain, nw, 1, 3, ref), 7);
+    assert_memory_equal(got, ref, 7 * sizeof *got);
+    /* "the" at 0 and 6: same word hash; the bigrams "the quick" and "the lazy" differ */
+    assert_true(w[0].hash == w[6].hash);
+    assert_int_equal(k->ngram_hashes(plain, nw, 1, 2, got), 8);
+    assert_true(got[0] != got[6]);
+}
+
 /* ---- guard pages: no read outside [buf, buf+len) ---------------------- */
 
 static void all_kernels(const struct miair_kernels *k, const uint8_t *p, size_t n)
@@ -494,6 +674,7 @@ static void all_kernels(const struct miair_kernels *k, const uint8_t *p, size_t 
     check_utf8(k, p, n);
     check_count_positions(k, p, n);
     check_ascii_prefix(k, p, n);
+    check_words(k, p, n);
 }
 
 static void test_guard_pages(void **state)
@@ -612,6 +793,32 @@ static void test_known_answers(void **state)
     /* ASCII prefix */
     assert_int_equal(k->ascii_prefix_len((const uint8_t *)"abc\xc3\xa9", 5), 3);
     assert_int_equal(k->ascii_prefix_len((const uint8_t *)"", 0), 0);
+
+    /* words: "Hello, wor_ld 42\xc3\xa9x" lowered; XXH3-64 values of the
+     * reference implementation (XXH3_64bits("hello") = 9555e8555c62dcfd) */
+    const char *ws = "Hello, wor_ld 42\xc3\xa9x";
+    struct miair_word_hash wh[MIAIR_WORDS_MAX(19)];
+    assert_int_equal(k->word_hashes((const uint8_t *)ws, strlen(ws), NULL, 0, MIAIR_WORDS_LOWER, 1000, wh), 4);
+    assert_true(wh[0].start == 1000 && wh[0].len == 5 && wh[0].flags == MIAIR_WORD_CUT_START);
+    assert_true(wh[0].hash == 0x9555e8555c62dcfdull);
+    assert_true(wh[1].start == 1007 && wh[1].len == 6 && wh[1].flags == 0 && wh[1].hash == 0xc2ff013ecda18e8full);
+    assert_true(wh[2].start == 1014 && wh[2].len == 2 && wh[2].flags == MIAIR_WORD_NONASCII);
+    assert_true(wh[2].hash == 0x1217cb28c0ef2191ull);
+    assert_true(wh[3].start == 1018 && wh[3].len == 1 && wh[3].hash == 0xeaf06c6480b2cd11ull);
+    assert_true(wh[3].flags == (MIAIR_WORD_NONASCII | MIAIR_WORD_CUT_END));
+    assert_int_equal(k->word_hashes((const uint8_t *)ws, 5, NULL, 0, 0, 0, wh), 1);
+    assert_true(wh[0].hash == 0x38e23bf5a2a77616ull); /* "Hello" as is */
+    assert_true(wh[0].flags == (MIAIR_WORD_CUT_START | MIAIR_WORD_CUT_END));
+    assert_int_equal(k->word_hashes((const uint8_t *)"", 0, NULL, 0, 0, 0, wh), 0);
+    assert_int_equal(k->word_hashes((const uint8_t *)" .\xff", 3, NULL, 0, 0, 0, wh), 0);
+    /* n-grams of (hello, wor_ld): the formula of kernels.h, frozen */
+    uint64_t hw[2] = {0x9555e8555c62dcfdull, 0xc2ff013ecda18e8full}, ng[2];
+    assert_int_equal(k->ngram_hashes(hw, 2, 1, 2, ng), 1);
+    assert_true(ng[0] == 0x57c490b4ebd06559ull);
+    assert_int_equal(k->ngram_hashes(hw, 2, 1, 1, ng), 2);
+    assert_true(ng[0] == 0x7473aceedf385db8ull);
+    assert_int_equal(k->ngram_hashes(hw, 2, 1, 3, ng), 0);
+    assert_int_equal(k->ngram_hashes(hw, 2, 1, 0, ng), 0);
 }
 
 /* The nibble tables of the SIMD versions reproduce the class definition for
@@ -704,7 +911,8 @@ int main(void)
         {"known_answers", test_known_answers}, {"classify", test_classify},
         {"byte_histogram", test_byte_histogram}, {"utf8_histogram", test_utf8_histogram},
         {"count_positions", test_count_positions}, {"ascii_prefix_len", test_ascii_prefix},
-        {"guard_pages", test_guard_pages},
+        {"guard_pages", test_guard_pages}, {"word_hashes", test_word_hashes},
+        {"ngram_hashes", test_ngram_hashes},
     };
     const char *const *av = miair_kernels_available();
     for (int i = 0; av[i]; i++) {

@@ -18,10 +18,10 @@
 
 /* The jobs of the analysis that a kernel does, and how each ISA does it
  * (docs/kernels.md has the details). */
-enum { JOB_CLASSIFY, JOB_BYTE_HIST, JOB_UTF8_HIST, JOB_COUNT, JOB_PREFIX, JOB_WORDS, JOB_COUNT_ };
+enum { JOB_CLASSIFY, JOB_BYTE_HIST, JOB_UTF8_HIST, JOB_COUNT, JOB_PREFIX, JOB_WORDS, JOB_NGRAMS, JOB_COUNT_ };
 
 static const char *const job_names[JOB_COUNT_] = {
-    "classify", "byte histogram", "utf8 histogram", "count/positions", "ascii prefix", "word hashing",
+    "classify", "byte histogram", "utf8 histogram", "count/positions", "ascii prefix", "word hashing", "n-gram hashing",
 };
 
 struct isa_notes {
@@ -29,25 +29,25 @@ struct isa_notes {
     const char *how[JOB_COUNT_];
 };
 
-/* Until the word kernel lands, the runtime hashes words itself. */
-#define WORDS_NOTE "XXH3-64 per word in the runtime (scalar; not yet a kernel)"
+#define NGRAM_NOTE "rolling polynomial + splitmix64 finalizer (scalar code on every ISA)"
 
 static const struct isa_notes notes[] = {
     {"scalar",
      {"table lookup per byte, bit transpose by multiplication", "4 sub-tables (scalar code)",
       "4 sub-tables, SWAR lead scan, exact decode", "SWAR, 8 bytes at a time", "SWAR, 8 bytes at a time",
-      WORDS_NOTE}},
+      "SWAR range tests, ctz boundaries, XXH3-64 per word", NGRAM_NOTE}},
     {"avx2",
      {"2 x 32-byte vpshufb nibble lookups, vpmovmskb", "4 sub-tables (scalar code on every ISA)",
       "4 sub-tables, vptest ASCII runs, vpcmpgtb leads", "vpcmpeqb + psadbw / movemask + tzcnt",
-      "vpmovmskb + tzcnt", WORDS_NOTE}},
+      "vpmovmskb + tzcnt", "vpshufb nibble lookup, tzcnt boundaries, XXH3-64 per word", NGRAM_NOTE}},
     {"avx512",
      {"64-byte vpshufb, vptestmb/vpcmpb into mask registers", "4 sub-tables (scalar code on every ISA)",
       "4 sub-tables, vpmovb2m leads", "vpcmpeqb to mask + popcnt, masked tails", "vpmovb2m + tzcnt",
-      WORDS_NOTE}},
+      "64-byte vpshufb + vptestmb, tzcnt boundaries, XXH3-64 per word", NGRAM_NOTE}},
     {"neon",
      {"4 x 16-byte vqtbl1q lookups, vpaddq movemask", "4 sub-tables (scalar code on every ISA)",
-      "4 sub-tables, vmaxvq ASCII check", "vceqq + vaddlvq", "vmaxvq", WORDS_NOTE}},
+      "4 sub-tables, vmaxvq ASCII check", "vceqq + vaddlvq", "vmaxvq",
+      "vqtbl1q nibble lookup, ctz boundaries, XXH3-64 per word", NGRAM_NOTE}},
 };
 
 static const char *how(const char *isa, int job)

@@ -8,6 +8,7 @@
 #include "../generic/histogram.h"
 #include "../generic/swar.h"
 #include "../generic/utf8.h"
+#include "../generic/words.h"
 
 static inline __m256i table256(const uint8_t t[16])
 {
@@ -162,6 +163,34 @@ static size_t ascii_prefix_len_avx2(const uint8_t *buf, size_t len)
     return i + miair_ascii_prefix_len_swar(buf + i, len - i);
 }
 
+/* Word bytes: nibble pair A (classes.h), one test per 32 bytes. */
+static inline uint64_t word64_avx2(const uint8_t *p)
+{
+    const __m256i lo_t = table256(MIAIR_NIB_A_LO), hi_t = table256(MIAIR_NIB_A_HI);
+    const __m256i low4 = _mm256_set1_epi8(0x0F), bits = _mm256_set1_epi8(MIAIR_NIB_A_WORD);
+    const __m256i zero = _mm256_setzero_si256();
+    __m256i r[2];
+    MIAIR_UNROLL
+    for (int h = 0; h < 2; h++) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(p + 32 * h));
+        __m256i a = _mm256_and_si256(_mm256_shuffle_epi8(lo_t, _mm256_and_si256(x, low4)),
+                                     _mm256_shuffle_epi8(hi_t, _mm256_and_si256(_mm256_srli_epi16(x, 4), low4)));
+        r[h] = _mm256_cmpeq_epi8(_mm256_and_si256(a, bits), zero);
+    }
+    return ~mask64(r[0], r[1]);
+}
+
+static size_t word_hashes_avx2(const uint8_t *buf, size_t len, const uint64_t *word_bits, size_t block_stride,
+                               unsigned opts, uint64_t base, struct miair_word_hash *out)
+{
+    return miair_word_hashes_generic(buf, len, word_bits, block_stride, opts, base, out, word64_avx2);
+}
+
+static size_t ngram_hashes_avx2(const uint64_t *h, size_t count, size_t stride, unsigned n, uint64_t *out)
+{
+    return miair_ngram_hashes_generic(h, count, stride, n, out);
+}
+
 const struct miair_kernels miair_kernels_avx2 = {
     .isa = "avx2",
     .classify = classify_avx2,
@@ -170,4 +199,6 @@ const struct miair_kernels miair_kernels_avx2 = {
     .count_byte = count_byte_avx2,
     .byte_positions = byte_positions_avx2,
     .ascii_prefix_len = ascii_prefix_len_avx2,
+    .word_hashes = word_hashes_avx2,
+    .ngram_hashes = ngram_hashes_avx2,
 };

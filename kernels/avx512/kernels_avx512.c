@@ -10,6 +10,7 @@
 #include "../generic/classes.h"
 #include "../generic/histogram.h"
 #include "../generic/utf8.h"
+#include "../generic/words.h"
 
 static inline __m512i table512(const uint8_t t[16])
 {
@@ -139,6 +140,28 @@ static size_t ascii_prefix_len_avx512(const uint8_t *buf, size_t len)
     return len;
 }
 
+/* Word bytes: nibble pair A (classes.h), one 64-byte test. */
+static inline uint64_t word64_avx512(const uint8_t *p)
+{
+    const __m512i lo_t = table512(MIAIR_NIB_A_LO), hi_t = table512(MIAIR_NIB_A_HI);
+    const __m512i low4 = _mm512_set1_epi8(0x0F);
+    __m512i x = _mm512_loadu_si512(p);
+    __m512i a = _mm512_and_si512(_mm512_shuffle_epi8(lo_t, _mm512_and_si512(x, low4)),
+                                 _mm512_shuffle_epi8(hi_t, _mm512_and_si512(_mm512_srli_epi16(x, 4), low4)));
+    return _mm512_test_epi8_mask(a, _mm512_set1_epi8(MIAIR_NIB_A_WORD));
+}
+
+static size_t word_hashes_avx512(const uint8_t *buf, size_t len, const uint64_t *word_bits, size_t block_stride,
+                               unsigned opts, uint64_t base, struct miair_word_hash *out)
+{
+    return miair_word_hashes_generic(buf, len, word_bits, block_stride, opts, base, out, word64_avx512);
+}
+
+static size_t ngram_hashes_avx512(const uint64_t *h, size_t count, size_t stride, unsigned n, uint64_t *out)
+{
+    return miair_ngram_hashes_generic(h, count, stride, n, out);
+}
+
 const struct miair_kernels miair_kernels_avx512 = {
     .isa = "avx512",
     .classify = classify_avx512,
@@ -147,4 +170,6 @@ const struct miair_kernels miair_kernels_avx512 = {
     .count_byte = count_byte_avx512,
     .byte_positions = byte_positions_avx512,
     .ascii_prefix_len = ascii_prefix_len_avx512,
+    .word_hashes = word_hashes_avx512,
+    .ngram_hashes = ngram_hashes_avx512,
 };

@@ -11,6 +11,7 @@
 #include "../generic/histogram.h"
 #include "../generic/swar.h"
 #include "../generic/utf8.h"
+#include "../generic/words.h"
 
 static const uint8_t BIT_WEIGHTS[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
 
@@ -165,6 +166,32 @@ static size_t ascii_prefix_len_neon(const uint8_t *buf, size_t len)
     return i + miair_ascii_prefix_len_swar(buf + i, len - i);
 }
 
+/* Word bytes: nibble pair A (classes.h), four 16-byte lookups. */
+static inline uint64_t word64_neon(const uint8_t *p)
+{
+    const uint8x16_t lo_t = vld1q_u8(MIAIR_NIB_A_LO), hi_t = vld1q_u8(MIAIR_NIB_A_HI);
+    const uint8x16_t low4 = vdupq_n_u8(0x0F), bits = vdupq_n_u8(MIAIR_NIB_A_WORD);
+    uint8x16_t r[4];
+    MIAIR_UNROLL
+    for (int h = 0; h < 4; h++) {
+        uint8x16_t x = vld1q_u8(p + 16 * h);
+        uint8x16_t a = vandq_u8(vqtbl1q_u8(lo_t, vandq_u8(x, low4)), vqtbl1q_u8(hi_t, vshrq_n_u8(x, 4)));
+        r[h] = vtstq_u8(a, bits);
+    }
+    return mask64(r, vld1q_u8(BIT_WEIGHTS));
+}
+
+static size_t word_hashes_neon(const uint8_t *buf, size_t len, const uint64_t *word_bits, size_t block_stride,
+                               unsigned opts, uint64_t base, struct miair_word_hash *out)
+{
+    return miair_word_hashes_generic(buf, len, word_bits, block_stride, opts, base, out, word64_neon);
+}
+
+static size_t ngram_hashes_neon(const uint64_t *h, size_t count, size_t stride, unsigned n, uint64_t *out)
+{
+    return miair_ngram_hashes_generic(h, count, stride, n, out);
+}
+
 const struct miair_kernels miair_kernels_neon = {
     .isa = "neon",
     .classify = classify_neon,
@@ -173,4 +200,6 @@ const struct miair_kernels miair_kernels_neon = {
     .count_byte = count_byte_neon,
     .byte_positions = byte_positions_neon,
     .ascii_prefix_len = ascii_prefix_len_neon,
+    .word_hashes = word_hashes_neon,
+    .ngram_hashes = ngram_hashes_neon,
 };

@@ -7,6 +7,7 @@
 #include "../generic/histogram.h"
 #include "../generic/swar.h"
 #include "../generic/utf8.h"
+#include "../generic/words.h"
 
 /* Packs the low bits of the 8 bytes of x (each 0 or 1) into one byte, byte i
  * to bit i. */
@@ -106,6 +107,38 @@ static size_t ascii_prefix_len_scalar(const uint8_t *buf, size_t len)
     return miair_ascii_prefix_len_swar(buf, len);
 }
 
+/* Word bytes [0-9A-Za-z_], 8 at a time: range tests on the low 7 bits (no
+ * carries cross a byte), then bytes >= 0x80 cleared. */
+static inline uint64_t swar_range(uint64_t y, uint8_t lo, uint8_t hi)
+{
+    return (y + MIAIR_SWAR_ONES * (uint8_t)(0x80 - lo)) & ~(y + MIAIR_SWAR_ONES * (uint8_t)(0x7F - hi));
+}
+
+static uint64_t word64_scalar(const uint8_t *p)
+{
+    uint64_t m = 0;
+    MIAIR_UNROLL
+    for (int j = 0; j < 8; j++) {
+        uint64_t x = miair_load64(p + 8 * j), y = x & MIAIR_SWAR_LO7;
+        uint64_t w = swar_range(y, '0', '9') | swar_range(y, 'A', 'Z') | swar_range(y, 'a', 'z') |
+                     miair_swar_zero_bytes(y ^ (MIAIR_SWAR_ONES * '_'));
+        w &= ~x & MIAIR_SWAR_HI;
+        m |= pack8(w >> 7) << (8 * j);
+    }
+    return m;
+}
+
+static size_t word_hashes_scalar(const uint8_t *buf, size_t len, const uint64_t *word_bits, size_t block_stride,
+                               unsigned opts, uint64_t base, struct miair_word_hash *out)
+{
+    return miair_word_hashes_generic(buf, len, word_bits, block_stride, opts, base, out, word64_scalar);
+}
+
+static size_t ngram_hashes_scalar(const uint64_t *h, size_t count, size_t stride, unsigned n, uint64_t *out)
+{
+    return miair_ngram_hashes_generic(h, count, stride, n, out);
+}
+
 const struct miair_kernels miair_kernels_scalar = {
     .isa = "scalar",
     .classify = classify_scalar,
@@ -114,4 +147,6 @@ const struct miair_kernels miair_kernels_scalar = {
     .count_byte = count_byte_scalar,
     .byte_positions = byte_positions_scalar,
     .ascii_prefix_len = ascii_prefix_len_scalar,
+    .word_hashes = word_hashes_scalar,
+    .ngram_hashes = ngram_hashes_scalar,
 };
