@@ -63,8 +63,10 @@ int miair_engine_compile_rules(miair_engine *e, char *err, size_t errlen) {
             py = ru->regex;
             fl = MIAIR_PYRE_MULTILINE | (ru->caseless ? MIAIR_PYRE_IGNORECASE : 0);
         }
-        if (miair_pyre_compile(&e->rx[id], py, fl, err, errlen)) return -1;
         miair_prefilter_analyze(&e->pf[id], py, fl);
+        /* prefiltered regexes are only ever tried anchored: their search code need not be JIT-compiled */
+        unsigned jit = e->pf[id].usable ? MIAIR_PYRE_ANCHORED_JIT_ONLY : 0;
+        if (miair_pyre_compile(&e->rx[id], py, fl | jit, err, errlen)) return -1;
         if (e->pf[id].usable && !e->pf[id].run_shape) {
             for (unsigned b = 0; b < 256; b++)
                 if (miair_byteset_has(&e->pf[id].first, b)) e->first_mask[b] |= 1u << id;

@@ -360,7 +360,7 @@ int miair_pyre_compile(miair_pyre *re, const char *py, unsigned flags, char *err
     }
     free(pat);
     /* both fall back to the interpreter when JIT is unavailable */
-    (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    if (!(flags & MIAIR_PYRE_ANCHORED_JIT_ONLY)) (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
     re->anchored_jit = pcre2_jit_compile(re->anchored, PCRE2_JIT_COMPLETE) == 0;
     pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &re->capture_count);
     return 0;

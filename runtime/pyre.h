@@ -19,7 +19,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-enum { MIAIR_PYRE_IGNORECASE = 1u, MIAIR_PYRE_MULTILINE = 2u };
+enum {
+    MIAIR_PYRE_IGNORECASE = 1u,
+    MIAIR_PYRE_MULTILINE = 2u,
+    MIAIR_PYRE_ANCHORED_JIT_ONLY = 4u /* JIT only the anchored code (the search code is interpreted: rarely used) */
+};
 
 typedef struct miair_pyre {
     pcre2_code *code;     /* searches */
