@@ -423,37 +423,38 @@ static miair_status window_lower(miair_scratch *s, const miair_text *t, int asci
         }
         return MIAIR_OK;
     }
+    /* mixed text: ASCII bytes lowered in place, other characters decoded, lowered, re-encoded
+     * (a lowered character takes at most 3 bytes per 2 of the original: U+0130 -> "i\u0307") */
     s->lw8_ascii = 0;
-    if (grow((void **)&s->cp, &s->cap_cp, n + 1, sizeof *s->cp) ||
-        grow((void **)&s->lw, &s->cap_lw, 2 * n + 2, sizeof *s->lw))
-        return MIAIR_ERR_NOMEM;
-    size_t m = miair_utf8_decode(u, n, s->cp), o = 0;
-    const uint32_t *cp = s->cp;
-    uint32_t *lw = s->lw;
+    if (miair_buf_reserve(&s->lw8, 2 * n + 8)) return MIAIR_ERR_NOMEM;
+    out = (uint8_t *)s->lw8.p;
     unsigned prev = s->sigma_prev;
-    for (size_t i = 0; i < m; i++) {
-        uint32_t c = cp[i];
-        if (c == 0x3A3u) {
-            int final = prev == MIAIR_SIGMA_CASED;
-            if (final) {
-                size_t j = i + 1;
-                while (j < m && miair_uc_sigma_class(cp[j]) == MIAIR_SIGMA_IGNORABLE) j++;
-                unsigned next = j < m ? (unsigned)miair_uc_sigma_class(cp[j]) : sigma_class_after(t, s->wb);
-                final = next != MIAIR_SIGMA_CASED;
-            }
-            lw[o++] = final ? 0x3C2u : 0x3C3u;
-        } else {
-            uint32_t two[2];
-            int k = miair_uc_lower(c, two);
-            lw[o++] = two[0];
-            if (k == 2) lw[o++] = two[1];
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        uint8_t b = u[i];
+        if (b < 0x80) {
+            out[o++] = (uint8_t)((unsigned)b - 'A' < 26u ? b + 32 : b);
+            unsigned cl = (unsigned)miair_uc_sigma_class(b);
+            if (cl != MIAIR_SIGMA_IGNORABLE) prev = cl;
+            i++;
+            continue;
         }
+        size_t j = i;
+        uint32_t c = miair_utf8_next(u, &j), lw[2];
+        int k = 1;
+        if (c == 0x3A3u) {
+            int final = prev == MIAIR_SIGMA_CASED && sigma_class_after(t, s->wa + j) != MIAIR_SIGMA_CASED;
+            lw[0] = final ? 0x3C2u : 0x3C3u;
+        } else {
+            k = miair_uc_lower(c, lw);
+        }
+        o += miair_utf8_encode(lw, (size_t)k, out + o);
         unsigned cl = (unsigned)miair_uc_sigma_class(c);
         if (cl != MIAIR_SIGMA_IGNORABLE) prev = cl;
+        i = j;
     }
     s->sigma_prev = prev;
-    if (miair_buf_reserve(&s->lw8, 4 * o + 1)) return MIAIR_ERR_NOMEM;
-    s->lw8.len = miair_utf8_encode(lw, o, (uint8_t *)s->lw8.p);
+    s->lw8.len = o;
     return MIAIR_OK;
 }
 
