@@ -193,6 +193,13 @@ static void lit_prefix(miair_litprefix *lp, const atom *atoms, int n) {
         lp->c[k] = (uint8_t)c;
         lp->len++;
     }
+    /* word form: OR-ing 0x20 lowers ASCII letters (and maps a few other bytes onto lowercase letters:
+     * extra candidates, never missed ones) */
+    for (unsigned k = 0; k < lp->len; k++) {
+        lp->mask32 |= 0xFFu << (8 * k);
+        lp->val32 |= (uint32_t)lp->c[k] << (8 * k);
+        if ((lp->fold >> k) & 1) lp->fold32 |= 0x20u << (8 * k);
+    }
 }
 
 /* Quantifier after an atom. */

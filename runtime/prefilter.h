@@ -22,6 +22,8 @@ static inline void miair_byteset_add(miair_byteset *s, unsigned b) { s->bits[b >
 typedef struct {
     uint8_t len, fold;
     uint8_t c[4];
+    /* the same as little-endian words over 4 text bytes: ((w | fold32) & mask32) == val32 */
+    uint32_t val32, mask32, fold32;
 } miair_litprefix;
 
 #define MIAIR_PF_MAX_LITS 16
@@ -83,20 +85,29 @@ static inline int miair_prefilter_may_start(const miair_prefilter *pf, const uin
     }
     if (pf->nlits) {
         int any = 0;
-        for (int j = 0; j < pf->nlits && !any; j++) {
-            const miair_litprefix *lp = &pf->lits[j];
-            int ok = 1;
-            for (unsigned k = 0; k < lp->len && ok; k++) {
-                if (p + k >= n) {
-                    ok = 0;
-                    break;
-                }
-                uint8_t t = s[p + k];
-                if (t >= 0x80) break; /* non-ASCII: could be a case variant; let the regex decide */
-                if ((lp->fold >> k) & 1) t = (uint8_t)((unsigned)t - 'A' < 26u ? t + 32 : t);
-                ok = t == lp->c[k];
+        if (p + 4 <= n) {
+            uint32_t w = (uint32_t)s[p] | (uint32_t)s[p + 1] << 8 | (uint32_t)s[p + 2] << 16 | (uint32_t)s[p + 3] << 24;
+            for (int j = 0; j < pf->nlits && !any; j++) {
+                const miair_litprefix *lp = &pf->lits[j];
+                /* a non-ASCII byte in the literal's span could be a case variant: let the regex decide */
+                any = (w & lp->mask32 & 0x80808080u) || ((w | lp->fold32) & lp->mask32) == lp->val32;
             }
-            any = ok;
+        } else {
+            for (int j = 0; j < pf->nlits && !any; j++) {
+                const miair_litprefix *lp = &pf->lits[j];
+                int ok = 1;
+                for (unsigned k = 0; k < lp->len && ok; k++) {
+                    if (p + k >= n) {
+                        ok = 0;
+                        break;
+                    }
+                    uint8_t t = s[p + k];
+                    if (t >= 0x80) break; /* non-ASCII: could be a case variant; let the regex decide */
+                    if ((lp->fold >> k) & 1) t = (uint8_t)((unsigned)t - 'A' < 26u ? t + 32 : t);
+                    ok = t == lp->c[k];
+                }
+                any = ok;
+            }
         }
         if (!any) return 0;
     }
