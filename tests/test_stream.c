@@ -208,7 +208,11 @@ static void test_stream_memory_bounded(void **state) {
     free(path);
     assert_true(kib > 0);
     print_message("streamed 48 MiB: peak RSS %ld KiB, %.2f s\n", kib, secs);
+#if defined(__SANITIZE_ADDRESS__)
+    (void)kib; /* AddressSanitizer's shadow memory and quarantine inflate RSS: no bound checked */
+#else
     assert_true(kib < 64 * 1024); /* far below the document's size */
+#endif
 }
 
 int main(int argc, char **argv) {

@@ -1,0 +1,5 @@
+# Random and fragment-built inputs: no crash, and the record does not depend on the window size.
+add_executable(fuzz_analyze ${CMAKE_CURRENT_LIST_DIR}/fuzz_analyze.c)
+target_link_libraries(fuzz_analyze PRIVATE miair_static)
+add_test(NAME fuzz_smoke COMMAND fuzz_analyze 3000)
+set_tests_properties(fuzz_smoke PROPERTIES TIMEOUT 300)

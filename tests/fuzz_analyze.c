@@ -1,0 +1,94 @@
+/* Fuzz target: any bytes must analyze without crashing, and the record must
+ * not depend on the window size (64 bytes vs the default).
+ *
+ *   libFuzzer:  clang -g -O1 -fsanitize=fuzzer,address -DMIAIR_LIBFUZZER ...
+ *   ctest:      fuzz_smoke runs the same check on seeded random inputs built
+ *               from fragments that stress the rules, and prints N passed, M failed. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "miair.h"
+
+static miair_engine *whole, *tiny;
+
+static void setup(void) {
+    if (whole) return;
+    miair_config c;
+    miair_config_init(&c);
+    if (miair_engine_create(&c, &whole)) abort();
+    c.window_bytes = 64;
+    if (miair_engine_create(&c, &tiny)) abort();
+}
+
+/* 0 when both windows give the same JSON record. */
+static int check(const uint8_t *data, size_t size) {
+    setup();
+    miair_result *a = NULL, *b = NULL;
+    if (miair_analyze(whole, data, size, &a) || miair_analyze(tiny, data, size, &b)) abort();
+    char *ja, *jb;
+    size_t la, lb;
+    if (miair_result_to_json(a, "f", 1, &ja, &la) || miair_result_to_json(b, "f", 1, &jb, &lb)) abort();
+    int diff = la != lb || memcmp(ja, jb, la) != 0;
+    miair_free(ja);
+    miair_free(jb);
+    miair_result_free(a);
+    miair_result_free(b);
+    return diff;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    if (check(data, size)) abort();
+    return 0;
+}
+
+#ifndef MIAIR_LIBFUZZER
+static const char *const frags[] = {
+    "# ", "## ", "###", "#", "\n", "\n\n", "\r\n", " ", "  ", "\t", ".", "!", "?", "...", "```", "```python\n",
+    "`", "[", "]", "(", ")", "{", "}", "[x](y)", "[x]()", "[t]( )", "- ", "* ", "+ ", "1) ", "First", "Second",
+    "Third", "was created", "IS USED", "were\nnamed", "in order to", "due to the fact that", "API", "HTTP2",
+    "ABCdef", "deprecated", "legacy", "some", "many", "this", "that.", "those", "obviously", "just", "everyone knows",
+    "TODO", "fixme", "[TBD]", "[placeholder]", "setup", "email", "Email", "db", "DB", "api", "v1.2.3", "2019", "2024",
+    "warning", "note", "introduction", "summary", "Σ", "ΟΔΟΣ", "ΑΣ.", "İ", "ı", "\xe2\x84\xaa", "\xc5\xbf", "é",
+    "\xc2\xa0", "\xe2\x80\x83", "\xe3\x80\x80", "\xc2\x85", "\x1c", "\xef\xbb\xbf", "\xff", "\xc3(", "\xe2\x82",
+    "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf0\x9f\x98\x80", "\xcc\x81", "word", "Word", "x_y", "42", "_", "'", ":",
+};
+
+int main(int argc, char **argv) {
+    unsigned long n = argc > 1 ? strtoul(argv[1], NULL, 10) : 3000;
+    uint64_t st = 0x853c49e6748fea9bull;
+    size_t passed = 0, failed = 0;
+    char *buf = malloc(1 << 16);
+    for (unsigned long it = 0; it < n; it++) {
+        size_t len = 0, parts = 0;
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        parts = (size_t)(st >> 33) % 200;
+        for (size_t k = 0; k < parts; k++) {
+            st = st * 6364136223846793005ull + 1442695040888963407ull;
+            uint64_t r = st >> 24;
+            if (r % 7 == 0) { /* a random byte, NUL included */
+                buf[len++] = (char)(r >> 8);
+                continue;
+            }
+            const char *f = frags[r % (sizeof frags / sizeof frags[0])];
+            size_t fl = strlen(f);
+            if (len + fl >= (1 << 16)) break;
+            memcpy(buf + len, f, fl);
+            len += fl;
+        }
+        if (check((const uint8_t *)buf, len)) {
+            failed++;
+            if (failed <= 3) fprintf(stderr, "input %lu (%zu bytes): records differ by window size\n", it, len);
+        } else {
+            passed++;
+        }
+    }
+    free(buf);
+    miair_engine_free(whole);
+    miair_engine_free(tiny);
+    printf("%zu passed, %zu failed\n", passed, failed);
+    return failed != 0;
+}
+#endif
