@@ -85,8 +85,9 @@ struct miair_engine {
     uint32_t nonword_mask;         /* regexes whose match needs a non-word byte before an ASCII first byte */
     uint32_t line_start_mask;      /* regexes whose match starts a line */
     uint8_t scan_sets[256];        /* SCAN_* bits of each byte */
-    uint8_t scan_pairs[256][256];  /* SCAN_ANY/NW/LS bits of a byte given the next one (pair filters applied);
-                                      SCAN_RUN0 << i: the byte is in the run class C of run_ids[i] */
+    uint8_t scan_pairs[65536];     /* [byte | next byte << 8] (a little-endian 16-bit load): SCAN_ANY/NW/LS bits
+                                      of the byte given the next one (pair filters applied); SCAN_RUN0 << i:
+                                      the byte is in the run class C of run_ids[i] */
     int run_ids[MIAIR_BITMAP_RUNS]; /* run-shaped regexes scanned from bitmaps */
     int nruns;
     uint32_t pair_mask[128][128];  /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */

@@ -13,6 +13,15 @@
 
 static inline uint64_t bits_below(unsigned q) { return q >= 64 ? ~0ull : (1ull << q) - 1; }
 
+/* A 16-bit value loaded from memory as little-endian (first byte low). */
+static inline unsigned le16(uint16_t v) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return (unsigned)(uint16_t)((v >> 8) | (v << 8));
+#else
+    return v;
+#endif
+}
+
 /* Bit k of each of the 8 bytes of x, as an 8-bit mask (byte j -> bit j). */
 static inline uint64_t movemask8(uint64_t x, unsigned k) {
     return (((x >> k) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56;
@@ -220,14 +229,18 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
         for (; i + 8 <= full; i += 8) { /* eight flag bytes, then one bit of each (SWAR movemask) */
             const uint8_t *q = u + pos0 + i;
             uint64_t x = 0;
-            for (unsigned j = 0; j < 8; j++) x |= (uint64_t)e->scan_pairs[q[j]][q[j + 1]] << (8 * j);
+            for (unsigned j = 0; j < 8; j++) {
+                uint16_t pair;
+                memcpy(&pair, q + j, 2); /* byte j and the next one */
+                x |= (uint64_t)e->scan_pairs[le16(pair)] << (8 * j);
+            }
             A |= movemask8(x, 0) << i;
             NWF |= movemask8(x, 1) << i;
             LSF |= movemask8(x, 2) << i;
             for (int k = 0; k < e->nruns; k++) R[k] |= movemask8(x, 4 + (unsigned)k) << i;
         }
         for (; i < valid; i++) {
-            uint8_t f = i < full ? e->scan_pairs[u[pos0 + i]][u[pos0 + i + 1]] : e->scan_sets[u[pos0 + i]];
+            uint8_t f = i < full ? e->scan_pairs[u[pos0 + i] | (unsigned)u[pos0 + i + 1] << 8] : e->scan_sets[u[pos0 + i]];
             A |= (uint64_t)(f & SCAN_ANY) << i;
             NWF |= (uint64_t)((f & SCAN_NW) >> 1) << i;
             LSF |= (uint64_t)((f & SCAN_LS) >> 2) << i;
@@ -310,7 +323,7 @@ void miair_scan_prepare(miair_engine *e) {
                 if (c >= 0x80 || ((pf->pairs[b][c >> 6] >> (c & 63)) & 1))
                     f |= pf->line_start ? SCAN_LS : pf->nonword_before ? SCAN_NW : SCAN_ANY;
             }
-            e->scan_pairs[b][c] = f;
+            e->scan_pairs[b | c << 8] = f;
         }
     }
     for (unsigned b = 0; b < 256; b++) /* the text's last byte: no next byte, no pair filter */

@@ -408,7 +408,18 @@ static miair_status window_lower(miair_scratch *s, const miair_text *t, int asci
     if (miair_buf_reserve(&s->lw8, ascii ? n + 1 : 2 * n + 8)) return MIAIR_ERR_NOMEM;
     uint8_t *out = (uint8_t *)s->lw8.p;
     if (ascii) {
-        for (size_t i = 0; i < n; i++) {
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) { /* SWAR: +0x20 on the bytes in 'A'..'Z' */
+            uint64_t x;
+            memcpy(&x, u + i, 8);
+            const uint64_t h = 0x8080808080808080ull;
+            uint64_t ge_a = (x | h) - 0x4141414141414141ull;         /* high bit: byte >= 'A' */
+            uint64_t gt_z = (x | h) - 0x5B5B5B5B5B5B5B5Bull;         /* high bit: byte > 'Z' */
+            uint64_t upper = ge_a & ~gt_z & h;                        /* ASCII text: bytes < 0x80 */
+            x |= upper >> 2;
+            memcpy(out + i, &x, 8);
+        }
+        for (; i < n; i++) {
             uint8_t c = u[i];
             out[i] = (uint8_t)((unsigned)c - 'A' < 26u ? c + 32 : c);
         }
@@ -511,6 +522,7 @@ static miair_status window_ends(miair_scratch *s, const uint8_t *lw, size_t n) {
     s->lower_cps += cps;
     if (cps >= MIAIR_TAIL_CHARS) {
         size_t b = n, k = 0;
+        if (s->lw8_ascii) b = n - MIAIR_TAIL_CHARS, k = MIAIR_TAIL_CHARS;
         while (k < MIAIR_TAIL_CHARS) {
             b--;
             if ((lw[b] & 0xC0) != 0x80) k++;
