@@ -10,6 +10,10 @@ enum { NA_NONE = 0, NA_SOME = 1, NA_ALL = 2 }; /* which non-ASCII characters a s
 typedef struct {
     miair_byteset ascii; /* ASCII members (bits 0..127) */
     int nonascii;
+    /* first bytes of the non-ASCII members, when known exactly (only case variants of ASCII letters:
+     * U+0130/U+0131 -> C4, U+017F -> C5, U+212A -> E2); otherwise any byte >= 0x80 */
+    miair_byteset leads;
+    int leads_known;
 } cset;
 
 typedef struct {
@@ -44,19 +48,32 @@ static int is_wordb(unsigned c) { return (c >= '0' && c <= '9') || is_alpha(c) |
 static void cset_add_char(cset *c, unsigned ch, int icase) {
     if (ch >= 128) {
         c->nonascii = c->nonascii == NA_ALL ? NA_ALL : NA_SOME;
+        c->leads_known = 0;
         return;
     }
     miair_byteset_add(&c->ascii, ch);
     if (icase && is_alpha(ch)) {
         miair_byteset_add(&c->ascii, ch ^ 0x20);
         unsigned lo = ch | 0x20;
-        if ((lo == 'i' || lo == 'k' || lo == 's') && c->nonascii == NA_NONE) c->nonascii = NA_SOME;
+        if (lo == 'i' || lo == 'k' || lo == 's') {
+            if (c->nonascii == NA_NONE) {
+                c->nonascii = NA_SOME;
+                c->leads_known = 1;
+            }
+            /* Python's caseless equivalents: i ~ U+0130 U+0131 (C4 xx), s ~ U+017F (C5 BF), k ~ U+212A (E2 84 AA) */
+            miair_byteset_add(&c->leads, lo == 'i' ? 0xC4 : lo == 's' ? 0xC5 : 0xE2);
+        }
     }
 }
 
 static void cset_first(const cset *c, miair_byteset *first) {
     for (int w = 0; w < 2; w++) first->bits[w] |= c->ascii.bits[w];
-    if (c->nonascii != NA_NONE) set_range(first, 0x80, 0xFF);
+    if (c->nonascii != NA_NONE) {
+        if (c->nonascii == NA_SOME && c->leads_known)
+            for (int w = 2; w < 4; w++) first->bits[w] |= c->leads.bits[w];
+        else
+            set_range(first, 0x80, 0xFF);
+    }
 }
 
 static void cset_escape(cset *c, int e) {
@@ -76,6 +93,7 @@ static void cset_escape(cset *c, int e) {
     case 'D': set_range(&c->ascii, 0, '0' - 1), set_range(&c->ascii, '9' + 1, 0x7F); break;
     }
     c->nonascii = NA_SOME;
+    c->leads_known = 0;
 }
 
 /* One code point of the pattern (UTF-8), or an escaped literal; -1 if not a literal escape. */
@@ -161,6 +179,7 @@ static void parse_class(parser *p, cset *out) {
         if (hi >= 0x80 || lo >= 0x80) {
             for (long b = lo; b <= hi && b < 0x80; b++) cset_add_char(&c, (unsigned)b, p->icase);
             c.nonascii = NA_SOME;
+            c.leads_known = 0;
         } else {
             for (long b = lo; b <= hi; b++) cset_add_char(&c, (unsigned)b, p->icase);
         }
@@ -169,6 +188,7 @@ static void parse_class(parser *p, cset *out) {
         c.ascii.bits[0] = ~c.ascii.bits[0];
         c.ascii.bits[1] = ~c.ascii.bits[1];
         c.nonascii = c.nonascii == NA_NONE ? NA_ALL : c.nonascii == NA_ALL ? NA_NONE : NA_SOME;
+        c.leads_known = 0;
     }
     *out = c;
 }

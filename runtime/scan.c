@@ -79,7 +79,9 @@ static miair_status fallback_window(const miair_engine *e, miair_scratch *s, con
 }
 
 /* The run of regex id ends at byte p (the first byte not in C; p may be the text's end).
- * C{m,}D: a match when the run is long enough and D follows (PCRE2 confirms it).
+ * C{m,}D: a match when the run is long enough and D follows: the run and the D (C and D are
+ * disjoint, so greedy C{m,} from the run's start stops exactly before the D; PCRE2 is asked only
+ * for the groups of a regex that has some).
  * C{m,}: the run itself is the match when it is long enough (exact from the shape). */
 static void run_position(miair_scratch *s, int id) {
     if (s->run_start_cp[id] != (size_t)-1) return;
@@ -98,6 +100,10 @@ static miair_status run_end(const miair_engine *e, miair_scratch *s, const miair
         return deliver(e, s, t, r, id, ov, s->run_start_cp[id], s->run_start_line[id]);
     }
     if (p >= t->nb || t->u8[p] >= 0x80 || !miair_byteset_has(&pf->run_d, t->u8[p])) return MIAIR_OK;
+    if (e->rx[id].capture_count == 0) { /* the shape fixes the match: the run and its D */
+        const size_t whole[2] = {s->run_start[id], p + 1};
+        return deliver(e, s, t, r, id, whole, s->run_start_cp[id], s->run_start_line[id]);
+    }
     const size_t *ov;
     int rc = miair_pyre_match_at(&e->rx[id], &s->rx, t->u8, t->nb, s->run_start[id], &ov);
     if (rc <= 0) return MIAIR_ERR_REGEX; /* the shape analysis guarantees a match here */
