@@ -88,6 +88,7 @@ struct miair_engine {
     uint8_t scan_pairs[65536];     /* [byte | next byte << 8] (a little-endian 16-bit load): SCAN_ANY/NW/LS bits
                                       of the byte given the next one (pair filters applied); SCAN_RUN0 << i:
                                       the byte is in the run class C of run_ids[i] */
+    uint8_t scan_sets_rules[256], scan_pairs_rules[65536]; /* the same for the rule regexes alone */
     int run_ids[MIAIR_BITMAP_RUNS]; /* run-shaped regexes scanned from bitmaps */
     int nruns;
     uint32_t pair_mask[128][128];  /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */

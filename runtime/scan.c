@@ -224,6 +224,10 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
      * ^-led regex, UTF-8 lead bytes. */
     const size_t blocks = MIAIR_BLOCKS(s->wb - s->wa);
     const uint64_t *cls = s->cls;
+    /* the pattern-stage benchmark runs the rule regexes alone: their own candidate tables */
+    const int rules_only = s->rx_only == (~0u << RX_RULE0);
+    const uint8_t *scan_pairs = rules_only ? e->scan_pairs_rules : e->scan_pairs;
+    const uint8_t *scan_sets = rules_only ? e->scan_sets_rules : e->scan_sets;
     uint64_t wcarry = s->wa && u[s->wa - 1] < 0x80 && (e->scan_sets[u[s->wa - 1]] & SCAN_WORD);
     uint64_t ncarry = !s->wa || u[s->wa - 1] == '\n';
     for (size_t bi = 0; bi < blocks; bi++) {
@@ -238,7 +242,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
             for (unsigned j = 0; j < 8; j++) {
                 uint16_t pair;
                 memcpy(&pair, q + j, 2); /* byte j and the next one */
-                x |= (uint64_t)e->scan_pairs[le16(pair)] << (8 * j);
+                x |= (uint64_t)scan_pairs[le16(pair)] << (8 * j);
             }
             A |= movemask8(x, 0) << i;
             NWF |= movemask8(x, 1) << i;
@@ -246,7 +250,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
             for (int k = 0; k < e->nruns; k++) R[k] |= movemask8(x, 4 + (unsigned)k) << i;
         }
         for (; i < valid; i++) {
-            uint8_t f = i < full ? e->scan_pairs[u[pos0 + i] | (unsigned)u[pos0 + i + 1] << 8] : e->scan_sets[u[pos0 + i]];
+            uint8_t f = i < full ? scan_pairs[u[pos0 + i] | (unsigned)u[pos0 + i + 1] << 8] : scan_sets[u[pos0 + i]];
             A |= (uint64_t)(f & SCAN_ANY) << i;
             NWF |= (uint64_t)((f & SCAN_NW) >> 1) << i;
             LSF |= (uint64_t)((f & SCAN_LS) >> 2) << i;
@@ -285,12 +289,13 @@ miair_status miair_scan_finish(const miair_engine *e, miair_scratch *s, const mi
     return MIAIR_OK;
 }
 
-void miair_scan_prepare(miair_engine *e) {
+/* The candidate tables for the regexes in idmask: sets[byte], pairs[byte | next << 8]. */
+static void build_tables(miair_engine *e, uint32_t idmask, uint8_t *sets, uint8_t *pairs) {
     for (unsigned b = 0; b < 256; b++) {
         uint8_t f = 0;
         if ((b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || b == '_') f |= SCAN_WORD;
         for (int id = 0; id < RX_COUNT; id++) {
-            if (!((e->first_mask[b] >> id) & 1) || b >= 0x80) continue;
+            if (!((e->first_mask[b] & idmask) >> id & 1) || b >= 0x80) continue;
             if (e->pf[id].line_start)
                 f |= SCAN_LS;
             else if (e->pf[id].nonword_before)
@@ -298,21 +303,24 @@ void miair_scan_prepare(miair_engine *e) {
             else
                 f |= SCAN_ANY;
         }
-        e->scan_sets[b] = f;
+        for (int k = 0; k < e->nruns; k++) { /* the text's last byte: no next byte, no pair filter */
+            const miair_prefilter *pf = &e->pf[e->run_ids[k]];
+            if (((idmask >> e->run_ids[k]) & 1) && (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii))
+                f |= (uint8_t)(SCAN_RUN0 << k);
+        }
+        sets[b] = f;
     }
-    /* scan_pairs: the SCAN_ANY/NW/LS bits of byte b followed by byte c, only for regexes whose pair
-     * filter passes (c or b non-ASCII: no pair filter); SCAN_RUN for the class of the run regex */
-    e->nruns = 0;
-    for (int id = 0; id < RX_COUNT && e->nruns < MIAIR_BITMAP_RUNS; id++)
-        if (e->rx[id].code && e->pf[id].usable && e->pf[id].run_shape) e->run_ids[e->nruns++] = id;
+    /* pairs: the SCAN_ANY/NW/LS bits of byte b followed by byte c, only for regexes whose pair
+     * filter passes (c or b non-ASCII: no pair filter); SCAN_RUN0 << k for the run classes */
     for (unsigned b = 0; b < 256; b++) {
         uint8_t base = 0, plain = 0; /* base: run classes; plain: bits of regexes without a pair filter */
         for (int k = 0; k < e->nruns; k++) {
             const miair_prefilter *pf = &e->pf[e->run_ids[k]];
-            if (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii) base |= (uint8_t)(SCAN_RUN0 << k);
+            if (((idmask >> e->run_ids[k]) & 1) && (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii))
+                base |= (uint8_t)(SCAN_RUN0 << k);
         }
         uint32_t paired = 0;
-        for (uint32_t m = b < 0x80 ? e->first_mask[b] : 0; m; m &= m - 1) {
+        for (uint32_t m = b < 0x80 ? e->first_mask[b] & idmask : 0; m; m &= m - 1) {
             int id = __builtin_ctz(m);
             const miair_prefilter *pf = &e->pf[id];
             uint8_t bit = pf->line_start ? SCAN_LS : pf->nonword_before ? SCAN_NW : SCAN_ANY;
@@ -329,15 +337,17 @@ void miair_scan_prepare(miair_engine *e) {
                 if (c >= 0x80 || ((pf->pairs[b][c >> 6] >> (c & 63)) & 1))
                     f |= pf->line_start ? SCAN_LS : pf->nonword_before ? SCAN_NW : SCAN_ANY;
             }
-            e->scan_pairs[b | c << 8] = f;
+            pairs[b | c << 8] = f;
         }
     }
-    for (unsigned b = 0; b < 256; b++) /* the text's last byte: no next byte, no pair filter */
-        for (int k = 0; k < e->nruns; k++) {
-            const miair_prefilter *pf = &e->pf[e->run_ids[k]];
-            if (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii)
-                e->scan_sets[b] |= (uint8_t)(SCAN_RUN0 << k);
-        }
+}
+
+void miair_scan_prepare(miair_engine *e) {
+    e->nruns = 0;
+    for (int id = 0; id < RX_COUNT && e->nruns < MIAIR_BITMAP_RUNS; id++)
+        if (e->rx[id].code && e->pf[id].usable && e->pf[id].run_shape) e->run_ids[e->nruns++] = id;
+    build_tables(e, ~0u, e->scan_sets, e->scan_pairs);
+    build_tables(e, ~0u << RX_RULE0, e->scan_sets_rules, e->scan_pairs_rules);
     /* pair filters folded into one table: a regex without one passes every pair */
     for (unsigned b = 0; b < 128; b++) {
         uint32_t plain = 0, paired = 0;
