@@ -31,7 +31,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/miair-docsmin.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 "$miair" gen --size "$size" --complexity "$complexity" --count "$count" --seed 20261122 --out "$tmp/docs"
 cat "$tmp"/docs/* >/dev/null   # warm the page cache
-bytes=$(du -sb "$tmp/docs" | cut -f1)
+bytes=$(find "$tmp/docs" -type f -printf "%s\n" | awk "{s += \$1} END {print s}")
 cores=$(nproc)
 
 median() { sort -g | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
