@@ -209,6 +209,7 @@ typedef struct miair_scratch {
     size_t n_cp, n_nl;        /* totals */
     /* scan */
     size_t next[RX_COUNT];
+    size_t star_from[RX_COUNT], star_end[RX_COUNT]; /* C*D filter: the C run from star_from ends at star_end */
     size_t run_start[RX_COUNT], run_chars[RX_COUNT], run_start_cp[RX_COUNT], run_start_line[RX_COUNT];
     int in_run[RX_COUNT];
     size_t fallback_pos[RX_COUNT];

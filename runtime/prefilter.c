@@ -282,6 +282,7 @@ static void parse_atom(parser *p, atom *a) {
                 return;
             }
         }
+        size_t inner = p->i;
         parse_alt(p, a);
         if (p->s[p->i] != ')') {
             p->bad = 1;
@@ -292,6 +293,16 @@ static void parse_atom(parser *p, atom *a) {
             memset(a, 0, sizeof *a);
             a->zero_width = a->nullable = 1;
             return;
+        }
+        if (p->s[p->i] != '*' && p->s[p->i] != '+' && p->s[p->i] != '?' && p->s[p->i] != '{') {
+            /* a group of one single-character atom, itself not quantified: that atom (for shape analysis) */
+            parser q = {p->s, inner, p->icase, 0};
+            atom in;
+            parse_atom(&q, &in);
+            if (!q.bad && q.s[q.i] == ')' && in.single && !in.zero_width) {
+                *a = in;
+                return;
+            }
         }
         parse_quant(p, a);
         return;
@@ -474,6 +485,19 @@ void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags
         if (lp.len >= 3) {
             pf->lits[0] = lp;
             pf->nlits = 1;
+        }
+    }
+    /* L C+ D ... */
+    if (k == 0 && n >= 3 && a1->single && !a1->quantified && atoms[1].single && atoms[1].qmin >= 1 &&
+        atoms[1].qmax_inf && !atoms[1].lazy && atoms[1].chars.nonascii != NA_SOME && atoms[2].single &&
+        !atoms[2].quantified && atoms[2].chars.nonascii == NA_NONE) {
+        int disjoint = 1;
+        for (int w = 0; w < 2; w++)
+            if (atoms[1].chars.ascii.bits[w] & atoms[2].chars.ascii.bits[w]) disjoint = 0;
+        if (disjoint) {
+            pf->skip_shape = 1;
+            pf->skip_c = atoms[1].chars.ascii;
+            pf->skip_c_nonascii = atoms[1].chars.nonascii == NA_ALL;
         }
     }
     /* C{m,} alone (a literal before a repeat of itself counts: "  +" is " {2,}"): a match is a maximal

@@ -46,6 +46,11 @@ typedef struct {
     /* literal prefixes: one of them matches at p (a non-ASCII byte in the window passes) */
     int nlits;
     miair_litprefix lits[MIAIR_PF_MAX_LITS];
+    /* skip shape L C+ D...: after no match at p, none at any p' before q either, q = the first byte after p not
+     * in C (from p' the C+ run ends at the same q, and what follows is the same) */
+    int skip_shape;
+    miair_byteset skip_c;    /* ASCII members of C */
+    int skip_c_nonascii;     /* every non-ASCII character is in C (1) or none is (0) */
     /* run shape C{m,}D with C and D disjoint: a match starts exactly at the start of a maximal run of C
      * characters that holds at least m characters and is followed by a D character */
     int run_shape;
@@ -73,12 +78,7 @@ static inline int miair_prefilter_may_start(const miair_prefilter *pf, const uin
     }
     for (unsigned k = 1; k < pf->head_min; k++)
         if (p + k >= n || !miair_byteset_has(&pf->head, s[p + k])) return 0;
-    if (pf->has_star) {
-        size_t q = p;
-        while (q < n && s[q] < 0x80 && miair_byteset_has(&pf->star_c, s[q])) q++;
-        if (q < n && s[q] < 0x80 && !miair_byteset_has(&pf->star_d, s[q])) return 0;
-        if (q == n) return 0;
-    }
+    /* has_star is checked by the caller, which remembers the run it skipped (runtime/scan.c) */
     if (pf->has_pairs && b < 0x80 && p + 1 < n && s[p + 1] < 0x80) {
         uint8_t c = s[p + 1];
         if (!((pf->pairs[b][c >> 6] >> (c & 63)) & 1)) return 0;

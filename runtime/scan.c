@@ -179,6 +179,29 @@ static miair_status runs_window(const miair_engine *e, miair_scratch *s, const m
     return MIAIR_OK;
 }
 
+/* C*D: the first byte after the run of C from p must be in D. The run's end is remembered, so a
+ * later p inside the same run costs nothing (each byte is looked at once per regex). */
+static int star_ok(const miair_prefilter *pf, miair_scratch *s, const uint8_t *u, size_t n, size_t p, int id) {
+    size_t q;
+    if (p >= s->star_from[id] && p <= s->star_end[id] && s->star_end[id] != 0) {
+        q = s->star_end[id];
+    } else {
+        q = p;
+        while (q < n && u[q] < 0x80 && miair_byteset_has(&pf->star_c, u[q])) q++;
+        s->star_from[id] = p;
+        s->star_end[id] = q;
+    }
+    if (q == n) return 0;
+    return !(u[q] < 0x80 && !miair_byteset_has(&pf->star_d, u[q]));
+}
+
+/* The first byte after p that is not in the skip shape's class C. */
+static size_t skip_end(const miair_prefilter *pf, const uint8_t *u, size_t n, size_t p) {
+    size_t q = p + 1;
+    while (q < n && (u[q] < 0x80 ? miair_byteset_has(&pf->skip_c, u[q]) : pf->skip_c_nonascii)) q++;
+    return q;
+}
+
 /* Tries the prefiltered regexes at byte p (increasing p). */
 static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
                                   size_t p) {
@@ -195,11 +218,16 @@ static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const
     while (m) {
         int id = __builtin_ctz(m);
         m &= m - 1;
-        if (p < s->next[id] || !miair_prefilter_may_start(&e->pf[id], u, n, p)) continue;
+        const miair_prefilter *pf = &e->pf[id];
+        if (p < s->next[id] || !miair_prefilter_may_start(pf, u, n, p)) continue;
+        if (pf->has_star && !star_ok(pf, s, u, n, p, id)) continue;
         const size_t *ov;
         int rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, n, p, &ov);
         if (rc < 0) return MIAIR_ERR_REGEX;
-        if (rc == 0) continue;
+        if (rc == 0) {
+            if (pf->skip_shape) s->next[id] = skip_end(pf, u, n, p); /* no match before the run's end either */
+            continue;
+        }
         s->next[id] = ov[1];
         miair_status st = deliver(e, s, t, r, id, ov, miair_cp_at(s, p), miair_line_at(s, p));
         if (st) return st;

@@ -180,6 +180,8 @@ void miair_doc_reset(miair_scratch *s) {
     s->intro_cps = s->tail_cps = s->lower_cps = 0;
     s->wa = s->wb = s->cp_before = s->nl_before = s->n_cp = s->n_nl = 0;
     memset(s->next, 0, sizeof s->next);
+    memset(s->star_from, 0, sizeof s->star_from);
+    memset(s->star_end, 0, sizeof s->star_end);
     memset(s->in_run, 0, sizeof s->in_run);
     memset(s->fallback_pos, 0, sizeof s->fallback_pos);
     memset(s->fallback_state, 0, sizeof s->fallback_state);
