@@ -214,6 +214,55 @@ typedef size_t (*miair_ngram_hashes_fn)(const uint64_t *h, size_t count, size_t 
 #define MIAIR_NGRAM_N 0xC2B2AE3D27D4EB4Full /* XXH64's PRIME64_2 */
 #define MIAIR_WORD_HASH_STRIDE (sizeof(struct miair_word_hash) / sizeof(uint64_t))
 
+/* Membership of the bytes in up to MIAIR_BYTESETS_MAX arbitrary byte sets,
+ * prepared once by miair_bytesets_init() for byteset_bits(). The tables:
+ *   bits[c]      bit k set iff byte c is in set k (the scalar kernel);
+ *   nib[k][n]    bit h set iff byte 16*h + n is in set k (h < 8: bytes < 0x80);
+ *   nib[k][16+n] bit h set iff byte 0x80 + 16*h + n is in set k;
+ *   high         nonzero iff some set has a member >= 0x80.
+ * A SIMD kernel looks up nib[k] by the low nibble (pshufb / vqtbl) and tests
+ * the bit of the high nibble (see docs/kernels.md). */
+#define MIAIR_BYTESETS_MAX 8
+
+struct miair_bytesets {
+    uint8_t nib[MIAIR_BYTESETS_MAX][32];
+    uint8_t bits[256];
+    unsigned nsets;
+    unsigned high;
+};
+
+/* Prepares s for nsets sets (nsets > MIAIR_BYTESETS_MAX counts as
+ * MIAIR_BYTESETS_MAX): set k has byte c iff bit c % 64 of members[k][c / 64]
+ * is 1. members may be NULL when nsets is 0. */
+static inline void miair_bytesets_init(struct miair_bytesets *s, unsigned nsets, const uint64_t members[][4])
+{
+    if (nsets > MIAIR_BYTESETS_MAX)
+        nsets = MIAIR_BYTESETS_MAX;
+    for (unsigned c = 0; c < 256; c++)
+        s->bits[c] = 0;
+    for (unsigned k = 0; k < MIAIR_BYTESETS_MAX; k++)
+        for (unsigned n = 0; n < 32; n++)
+            s->nib[k][n] = 0;
+    s->nsets = nsets;
+    s->high = 0;
+    for (unsigned k = 0; k < nsets; k++)
+        for (unsigned c = 0; c < 256; c++)
+            if ((members[k][c >> 6] >> (c & 63)) & 1) {
+                s->bits[c] = (uint8_t)(s->bits[c] | (1u << k));
+                uint8_t *t = &s->nib[k][(c >> 7) * 16 + (c & 15)];
+                *t = (uint8_t)(*t | (1u << ((c >> 4) & 7)));
+                s->high |= c >> 7;
+            }
+}
+
+/* Membership bitmaps of up to 8 arbitrary byte sets: bit i of
+ * out[b * block_stride + k] is 1 when buf[64*b + i] is in set k (k <
+ * sets->nsets), for every block b < MIAIR_BLOCKS(len). Bits past len are 0;
+ * no other word of out is written (block_stride >= nsets leaves the rest of
+ * an array-of-structs record untouched). */
+typedef void (*miair_byteset_bits_fn)(const uint8_t *buf, size_t len, const struct miair_bytesets *sets,
+                                      uint64_t *out, size_t block_stride);
+
 struct miair_kernels {
     const char *isa; /* "scalar", "avx2", "avx512", "neon" */
     miair_classify_fn classify;
@@ -224,6 +273,7 @@ struct miair_kernels {
     miair_ascii_prefix_len_fn ascii_prefix_len;
     miair_word_hashes_fn word_hashes;
     miair_ngram_hashes_fn ngram_hashes;
+    miair_byteset_bits_fn byteset_bits;
 };
 
 /* The tables, one per ISA folder. The x86 ones exist only in x86-64 builds

@@ -227,12 +227,60 @@ static void cmp_words(const struct miair_kernels *k, const uint8_t *p, size_t n)
         }
 }
 
+/* Random byte sets: empty, full, singletons, ASCII-only, high-bit-only, a
+ * nibble row or column, random of random density; ascii_only keeps < 0x80. */
+static void random_set(uint64_t m[4], int ascii_only)
+{
+    unsigned lim = ascii_only ? 128 : 256, kind = rndn(8), dens = 1 + rndn(255);
+    memset(m, 0, 4 * sizeof *m);
+    for (unsigned c = 0; c < lim; c++) {
+        int in;
+        switch (kind) {
+        case 0: in = 0; break;
+        case 1: in = 1; break;
+        case 2: in = c == 'e' || c == lim - 1; break;
+        case 3: in = c < 128 && rndn(256) < dens; break;
+        case 4: in = c >= 128 && rndn(256) < dens; break;
+        case 5: in = (c & 15) == (dens & 15); break;
+        case 6: in = (c >> 4) == (dens & 15); break;
+        default: in = rndn(256) < dens; break;
+        }
+        if (in)
+            m[c >> 6] |= 1ull << (c & 63);
+    }
+}
+
+static void cmp_bytesets(const struct miair_kernels *k, const uint8_t *p, size_t n)
+{
+    static uint64_t a[MIAIR_BLOCKS(BIGLEN) * 16 + 8], b[MIAIR_BLOCKS(BIGLEN) * 16 + 8];
+    uint64_t m[MIAIR_BYTESETS_MAX][4];
+    for (int rep = 0; rep < 2; rep++) {
+        unsigned nsets = 1 + rndn(MIAIR_BYTESETS_MAX);
+        for (unsigned j = 0; j < nsets; j++)
+            random_set(m[j], rep);
+        struct miair_bytesets s;
+        miair_bytesets_init(&s, nsets, (const uint64_t(*)[4])m);
+        size_t bs = rep ? 16 : nsets, total = MIAIR_BLOCKS(n) * bs + 8;
+        memset(a, 0xA5, total * 8);
+        memset(b, 0xA5, total * 8);
+        k->byteset_bits(p, n, &s, a, bs);
+        S->byteset_bits(p, n, &s, b, bs);
+        int ok = !memcmp(a, b, total * 8);
+        /* scalar against the sets themselves */
+        for (size_t i = 0; ok && i < n; i++)
+            for (unsigned j = 0; j < nsets; j++)
+                ok &= ((b[(i / 64) * bs + j] >> (i % 64)) & 1) == ((m[j][p[i] >> 6] >> (p[i] & 63)) & 1);
+        CHECK(ok, "%s byteset_bits (%u sets, stride %zu), len %zu", k->isa, nsets, bs, n);
+    }
+}
+
 static void all(const struct miair_kernels *k, const uint8_t *p, size_t n)
 {
     cmp_classify(k, p, n);
     cmp_histograms(k, p, n);
     cmp_bytes(k, p, n);
     cmp_words(k, p, n);
+    cmp_bytesets(k, p, n);
 }
 
 /* ---- known answers (independent of scalar) ---------------------------- */
@@ -265,6 +313,14 @@ static void known(const struct miair_kernels *k)
     uint64_t hw[2] = {0x9555e8555c62dcfdull, 0xc2ff013ecda18e8full}, ng[2];
     CHECK(k->ngram_hashes(hw, 2, 1, 2, ng) == 1 && ng[0] == 0x57c490b4ebd06559ull, "%s ngram_hashes known answer",
           k->isa);
+    uint64_t sm[2][4] = {{0}}, sb[2];
+    sm[0][' ' >> 6] |= 1ull << (' ' & 63);
+    sm[1][0xC3 >> 6] |= 1ull << (0xC3 & 63);
+    sm[1][0xA9 >> 6] |= 1ull << (0xA9 & 63);
+    struct miair_bytesets bs;
+    miair_bytesets_init(&bs, 2, (const uint64_t(*)[4])sm);
+    k->byteset_bits((const uint8_t *)s, strlen(s), &bs, sb, 2);
+    CHECK(sb[0] == ((1ull << 1) | (1ull << 5)) && sb[1] == (3ull << 15), "%s byteset_bits known answer", k->isa);
     uint64_t pos[3];
     CHECK(k->byte_positions((const uint8_t *)"a\nb\n\n", 5, '\n', 100, pos) == 3 && pos[2] == 104,
           "%s byte_positions known answer", k->isa);

@@ -665,6 +665,230 @@ static void test_ngram_hashes(void **state)
     assert_true(got[0] != got[6]);
 }
 
+/* ---- byte sets --------------------------------------------------------- */
+
+static int in_set(const uint64_t m[4], unsigned c)
+{
+    return (int)((m[c >> 6] >> (c & 63)) & 1);
+}
+
+static void set_add(uint64_t m[4], unsigned c)
+{
+    m[c >> 6] |= 1ull << (c & 63);
+}
+
+/* One random 256-bit set: empty, full, singletons, complements, ranges,
+ * ASCII-only, high-bit-only, punctuation, random of random density. With
+ * ascii_only, only members < 0x80. */
+static void random_set(uint64_t m[4], int ascii_only)
+{
+    static const char punct[] = " \t\n.,;:!?#`[](){}<>\"'*_-/\\|=+";
+    unsigned lim = ascii_only ? 128 : 256;
+    memset(m, 0, 4 * sizeof *m);
+    unsigned kind = rndn(12), dens = 1 + rndn(255);
+    switch (kind) {
+    case 0: /* empty */
+        break;
+    case 1: /* everything (< lim) */
+        for (unsigned c = 0; c < lim; c++)
+            set_add(m, c);
+        break;
+    case 2: /* a singleton */
+        set_add(m, rndn(lim));
+        break;
+    case 3: /* all but one */
+        for (unsigned c = 0, x = rndn(lim); c < lim; c++)
+            if (c != x)
+                set_add(m, c);
+        break;
+    case 4: { /* a range */
+        unsigned a = rndn(lim), b = rndn(lim);
+        for (unsigned c = a < b ? a : b; c <= (a < b ? b : a); c++)
+            set_add(m, c);
+        break;
+    }
+    case 5: /* ASCII only, random density */
+        for (unsigned c = 0; c < 128; c++)
+            if (rndn(256) < dens)
+                set_add(m, c);
+        break;
+    case 6: /* high-bit bytes only (a singleton when ascii_only) */
+        if (ascii_only) {
+            set_add(m, rndn(128));
+            break;
+        }
+        for (unsigned c = 128; c < 256; c++)
+            if (rndn(256) < dens)
+                set_add(m, c);
+        break;
+    case 7: /* punctuation, some of it */
+        for (const char *q = punct; *q; q++)
+            if (rndn(3) == 0)
+                set_add(m, (unsigned char)*q);
+        break;
+    case 8: /* a few bytes */
+        for (unsigned i = 0, n = 1 + rndn(6); i < n; i++)
+            set_add(m, rndn(lim));
+        break;
+    case 9: /* one high nibble row or one low nibble column */
+        if (rndn(2)) {
+            unsigned h = rndn(lim / 16);
+            for (unsigned c = 16 * h; c < 16 * h + 16; c++)
+                set_add(m, c);
+        } else {
+            for (unsigned c = rndn(16); c < lim; c += 16)
+                set_add(m, c);
+        }
+        break;
+    default: /* random, random density */
+        for (unsigned c = 0; c < lim; c++)
+            if (rndn(256) < dens)
+                set_add(m, c);
+        break;
+    }
+}
+
+static void naive_bytesets(const uint8_t *p, size_t n, const uint64_t (*members)[4], unsigned nsets, uint64_t *out,
+                           size_t bs)
+{
+    for (size_t b = 0; b < MIAIR_BLOCKS(n); b++)
+        for (unsigned k = 0; k < nsets; k++)
+            out[b * bs + k] = 0;
+    for (size_t i = 0; i < n; i++)
+        for (unsigned k = 0; k < nsets; k++)
+            if (in_set(members[k], p[i]))
+                out[(i / 64) * bs + k] |= 1ull << (i % 64);
+}
+
+#define BYTESET_OUT (MIAIR_BLOCKS(200001) * 16 + 16)
+
+/* One kernel call against the naive reference and scalar, sentinels around
+ * every word not written. */
+static void check_byteset_with(const struct miair_kernels *k, const uint8_t *p, size_t n,
+                               const uint64_t (*members)[4], unsigned nsets, size_t bs)
+{
+    static uint64_t got[BYTESET_OUT], want[BYTESET_OUT];
+    struct miair_bytesets s;
+    miair_bytesets_init(&s, nsets, members);
+    size_t total = MIAIR_BLOCKS(n) * bs + 8;
+    assert_true(total <= BYTESET_OUT);
+    for (size_t i = 0; i < total; i++)
+        got[i] = want[i] = SENTINEL;
+    k->byteset_bits(p, n, &s, got, bs);
+    naive_bytesets(p, n, members, nsets, want, bs);
+    assert_memory_equal(got, want, total * sizeof *got);
+    if (k != &miair_kernels_scalar) {
+        for (size_t i = 0; i < total; i++)
+            want[i] = SENTINEL;
+        miair_kernels_scalar.byteset_bits(p, n, &s, want, bs);
+        assert_memory_equal(got, want, total * sizeof *got);
+    }
+}
+
+static void check_byteset(const struct miair_kernels *k, const uint8_t *p, size_t n)
+{
+    uint64_t members[MIAIR_BYTESETS_MAX][4];
+    for (int rep = 0; rep < 2; rep++) { /* any sets; ASCII-only sets (the kernels' other path) */
+        unsigned nsets = 1 + rndn(MIAIR_BYTESETS_MAX);
+        for (unsigned j = 0; j < nsets; j++)
+            random_set(members[j], rep);
+        size_t bs = rndn(4) ? 16 : nsets + rndn(3); /* the record of the engine, or packed */
+        check_byteset_with(k, p, n, (const uint64_t(*)[4])members, nsets, bs);
+    }
+}
+
+static void test_byteset_bits(void **state)
+{
+    const struct miair_kernels *k = isa_of(state);
+    for_each_case(9, check_byteset, k);
+    /* known answers: six sets over a string of 69 bytes (two blocks) */
+    const char *s = "Hi, (x) \xc3\xa9!\n"                                  /* 0..11 */
+                    "0123456789012345678901234567890123456789012345678901" /* 12..63 */
+                    "\xff\x00 ab";                                         /* 64..68 */
+    const size_t n = 69;
+    uint64_t m[6][4] = {{0}};
+    set_add(m[0], 'H');
+    set_add(m[0], 'a');
+    for (unsigned c = 0; c < 256; c++)
+        set_add(m[1], c); /* everything */
+    /* m[2] empty */
+    for (unsigned c = 0x80; c < 256; c++)
+        set_add(m[3], c); /* non-ASCII */
+    set_add(m[4], ' ');
+    set_add(m[4], '\n');
+    set_add(m[4], '0');
+    set_add(m[5], 0xFF);
+    set_add(m[5], 0x00);
+    set_add(m[5], 0xA9);
+    struct miair_bytesets bsets;
+    miair_bytesets_init(&bsets, 6, (const uint64_t(*)[4])m);
+    assert_int_equal(bsets.nsets, 6);
+    assert_true(bsets.high != 0);
+    uint64_t out[2 * 16];
+    for (int i = 0; i < 32; i++)
+        out[i] = SENTINEL;
+    k->byteset_bits((const uint8_t *)s, n, &bsets, out, 16);
+    /* '0' every 10 bytes from 12 */
+    uint64_t zeros0 = (1ull << 12) | (1ull << 22) | (1ull << 32) | (1ull << 42) | (1ull << 52) | (1ull << 62);
+    assert_true(out[0] == 1ull << 0 && out[16] == 1ull << 3); /* 'H' at 0, 'a' at 67 */
+    assert_true(out[1] == ~0ull && out[17] == 0x1F);
+    assert_true(out[2] == 0 && out[18] == 0);
+    assert_true(out[3] == ((1ull << 8) | (1ull << 9)) && out[19] == 1ull << 0);
+    assert_true(out[4] == ((1ull << 3) | (1ull << 7) | (1ull << 11) | zeros0));
+    assert_true(out[20] == 1ull << 2);
+    assert_true(out[5] == 1ull << 9 && out[21] == 3); /* 0xA9, then 0xFF 0x00 */
+    for (int i = 6; i < 16; i++)
+        assert_true(out[i] == SENTINEL && out[16 + i] == SENTINEL);
+    /* every byte value against every set of a random family */
+    uint8_t all[256];
+    for (int c = 0; c < 256; c++)
+        all[c] = (uint8_t)c;
+    uint64_t fam[MIAIR_BYTESETS_MAX][4], w[4 * MIAIR_BYTESETS_MAX];
+    seed(99);
+    for (int rep = 0; rep < 200; rep++) {
+        for (unsigned j = 0; j < MIAIR_BYTESETS_MAX; j++)
+            random_set(fam[j], rep % 3 == 0);
+        miair_bytesets_init(&bsets, MIAIR_BYTESETS_MAX, (const uint64_t(*)[4])fam);
+        k->byteset_bits(all, 256, &bsets, w, MIAIR_BYTESETS_MAX);
+        for (unsigned j = 0; j < MIAIR_BYTESETS_MAX; j++)
+            for (unsigned b = 0; b < 4; b++)
+                assert_true(w[b * MIAIR_BYTESETS_MAX + j] == fam[j][b]);
+    }
+    /* nsets 0 writes nothing */
+    miair_bytesets_init(&bsets, 0, NULL);
+    out[0] = SENTINEL;
+    k->byteset_bits(all, 256, &bsets, out, 1);
+    assert_true(out[0] == SENTINEL);
+}
+
+/* The tables of miair_bytesets_init against the sets, for all 256 bytes (a
+ * scalar emulation of the nibble lookups). */
+static void test_byteset_tables(void **state)
+{
+    (void)state;
+    uint64_t m[MIAIR_BYTESETS_MAX + 2][4];
+    struct miair_bytesets s;
+    seed(98);
+    for (int rep = 0; rep < 500; rep++) {
+        unsigned nsets = rndn(MIAIR_BYTESETS_MAX + 3); /* > 8 counts as 8 */
+        for (unsigned j = 0; j < nsets; j++)
+            random_set(m[j], rep % 2);
+        miair_bytesets_init(&s, nsets, (const uint64_t(*)[4])m);
+        unsigned eff = nsets > MIAIR_BYTESETS_MAX ? MIAIR_BYTESETS_MAX : nsets;
+        assert_int_equal(s.nsets, eff);
+        int high = 0;
+        for (unsigned c = 0; c < 256; c++) {
+            for (unsigned j = 0; j < MIAIR_BYTESETS_MAX; j++) {
+                int want = j < eff && in_set(m[j], c);
+                high |= want && c >= 0x80;
+                assert_int_equal((s.bits[c] >> j) & 1, want);
+                assert_int_equal((s.nib[j][(c >> 7) * 16 + (c & 15)] >> ((c >> 4) & 7)) & 1, want);
+            }
+        }
+        assert_int_equal(s.high != 0, high);
+    }
+}
+
 /* ---- guard pages: no read outside [buf, buf+len) ---------------------- */
 
 static void all_kernels(const struct miair_kernels *k, const uint8_t *p, size_t n)
@@ -675,6 +899,7 @@ static void all_kernels(const struct miair_kernels *k, const uint8_t *p, size_t 
     check_count_positions(k, p, n);
     check_ascii_prefix(k, p, n);
     check_words(k, p, n);
+    check_byteset(k, p, n);
 }
 
 static void test_guard_pages(void **state)
@@ -904,6 +1129,7 @@ int main(void)
     size_t nt = 0;
     tests[nt++] = (struct CMUnitTest){"nibble_tables", test_nibble_tables, NULL, NULL, NULL};
     tests[nt++] = (struct CMUnitTest){"dispatch", test_dispatch, NULL, NULL, NULL};
+    tests[nt++] = (struct CMUnitTest){"byteset_tables", test_byteset_tables, NULL, NULL, NULL};
     static const struct {
         const char *name;
         CMUnitTestFunction fn;
@@ -912,7 +1138,7 @@ int main(void)
         {"byte_histogram", test_byte_histogram}, {"utf8_histogram", test_utf8_histogram},
         {"count_positions", test_count_positions}, {"ascii_prefix_len", test_ascii_prefix},
         {"guard_pages", test_guard_pages}, {"word_hashes", test_word_hashes},
-        {"ngram_hashes", test_ngram_hashes},
+        {"ngram_hashes", test_ngram_hashes}, {"byteset_bits", test_byteset_bits},
     };
     const char *const *av = miair_kernels_available();
     for (int i = 0; av[i]; i++) {

@@ -191,6 +191,84 @@ static size_t ngram_hashes_avx2(const uint64_t *h, size_t count, size_t stride, 
     return miair_ngram_hashes_generic(h, count, stride, n, out);
 }
 
+/* ---- byte sets ---------------------------------------------------------
+ * Per 32 bytes, shared by all sets: sel = the bit of the high nibble
+ * (1 << (hi & 7), one vpshufb). Per set: r = vpshufb(nib[k][0..15], x)
+ * (bytes >= 0x80 index with bit 7 set and give 0), or'ed, when some set has
+ * members >= 0x80 and the block has such bytes, with vpshufb(nib[k][16..31],
+ * x ^ 0x80); member iff r & sel != 0: vpcmpeqb(r & sel, sel), vpmovmskb. */
+static const uint8_t BYTESET_HI_BIT[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+
+MIAIR_INLINE void byteset_block_avx2(const uint8_t *p, const __m256i *tlo, const __m256i *thi, unsigned n,
+                                     int high, uint64_t *m)
+{
+    const __m256i low4 = _mm256_set1_epi8(0x0F), hib = table256(BYTESET_HI_BIT);
+    __m256i x[2], sel[2];
+    MIAIR_UNROLL
+    for (int h = 0; h < 2; h++) {
+        x[h] = _mm256_loadu_si256((const __m256i *)(p + 32 * h));
+        sel[h] = _mm256_shuffle_epi8(hib, _mm256_and_si256(_mm256_srli_epi16(x[h], 4), low4));
+    }
+    if (high && _mm256_movemask_epi8(_mm256_or_si256(x[0], x[1]))) {
+        const __m256i flip = _mm256_set1_epi8((char)0x80);
+        __m256i xh[2] = {_mm256_xor_si256(x[0], flip), _mm256_xor_si256(x[1], flip)};
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++) {
+            __m256i e[2];
+            MIAIR_UNROLL
+            for (int h = 0; h < 2; h++) {
+                __m256i r = _mm256_or_si256(_mm256_shuffle_epi8(tlo[k], x[h]), _mm256_shuffle_epi8(thi[k], xh[h]));
+                e[h] = _mm256_cmpeq_epi8(_mm256_and_si256(r, sel[h]), sel[h]);
+            }
+            m[k] = mask64(e[0], e[1]);
+        }
+    } else {
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++) {
+            __m256i e[2];
+            MIAIR_UNROLL
+            for (int h = 0; h < 2; h++)
+                e[h] = _mm256_cmpeq_epi8(_mm256_and_si256(_mm256_shuffle_epi8(tlo[k], x[h]), sel[h]), sel[h]);
+            m[k] = mask64(e[0], e[1]);
+        }
+    }
+}
+
+MIAIR_INLINE void byteset_bits_n_avx2(const uint8_t *buf, size_t len, const struct miair_bytesets *s,
+                                      uint64_t *out, size_t block_stride, const unsigned n)
+{
+    __m256i tlo[MIAIR_BYTESETS_MAX], thi[MIAIR_BYTESETS_MAX];
+    MIAIR_UNROLL
+    for (unsigned k = 0; k < n; k++) {
+        tlo[k] = table256(s->nib[k]);
+        thi[k] = table256(s->nib[k] + 16);
+    }
+    const int high = s->high != 0;
+    uint64_t m[MIAIR_BYTESETS_MAX];
+    size_t b = 0;
+    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
+        byteset_block_avx2(buf + b * MIAIR_BLOCK, tlo, thi, n, high, m);
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++)
+            out[b * block_stride + k] = m[k];
+    }
+    size_t rest = len - b * MIAIR_BLOCK;
+    if (rest) {
+        uint8_t tmp[MIAIR_BLOCK] = {0};
+        memcpy(tmp, buf + b * MIAIR_BLOCK, rest);
+        byteset_block_avx2(tmp, tlo, thi, n, high, m);
+        uint64_t keep = _bzhi_u64(~0ull, (unsigned)rest);
+        for (unsigned k = 0; k < n; k++)
+            out[b * block_stride + k] = m[k] & keep;
+    }
+}
+
+static void byteset_bits_avx2(const uint8_t *buf, size_t len, const struct miair_bytesets *sets, uint64_t *out,
+                              size_t block_stride)
+{
+    MIAIR_BYTESETS_SWITCH(sets->nsets, byteset_bits_n_avx2, buf, len, sets, out, block_stride);
+}
+
 const struct miair_kernels miair_kernels_avx2 = {
     .isa = "avx2",
     .classify = classify_avx2,
@@ -201,4 +279,5 @@ const struct miair_kernels miair_kernels_avx2 = {
     .ascii_prefix_len = ascii_prefix_len_avx2,
     .word_hashes = word_hashes_avx2,
     .ngram_hashes = ngram_hashes_avx2,
+    .byteset_bits = byteset_bits_avx2,
 };

@@ -162,6 +162,69 @@ static size_t ngram_hashes_avx512(const uint64_t *h, size_t count, size_t stride
     return miair_ngram_hashes_generic(h, count, stride, n, out);
 }
 
+/* ---- byte sets ---------------------------------------------------------
+ * One 64-byte register per block. Shared by all sets: sel = the bit of the
+ * high nibble (1 << (hi & 7), one vpshufb). Per set: r = vpshufb(nib[k][0..15],
+ * x) (bytes >= 0x80 index with bit 7 set and give 0), then, when some set
+ * has members >= 0x80 and the block has such bytes, the bytes >= 0x80 merged
+ * in from vpshufb(nib[k][16..31], x & 15) under their mask; member iff
+ * r & sel != 0: one vptestmb straight to the bitmap (masked to len in the
+ * tail). */
+static const uint8_t BYTESET_HI_BIT[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
+
+MIAIR_INLINE void byteset_block_avx512(__m512i x, __mmask64 valid, const __m512i *tlo, const __m512i *thi,
+                                       unsigned n, int high, uint64_t *m)
+{
+    const __m512i low4 = _mm512_set1_epi8(0x0F);
+    const __m512i sel = _mm512_shuffle_epi8(table512(BYTESET_HI_BIT), _mm512_and_si512(_mm512_srli_epi16(x, 4), low4));
+    __mmask64 hb = high ? _mm512_movepi8_mask(x) : 0;
+    if (hb) {
+        const __m512i lo = _mm512_and_si512(x, low4);
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++) {
+            __m512i r = _mm512_mask_shuffle_epi8(_mm512_shuffle_epi8(tlo[k], x), hb, thi[k], lo);
+            m[k] = _mm512_mask_test_epi8_mask(valid, r, sel);
+        }
+    } else {
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++)
+            m[k] = _mm512_mask_test_epi8_mask(valid, _mm512_shuffle_epi8(tlo[k], x), sel);
+    }
+}
+
+MIAIR_INLINE void byteset_bits_n_avx512(const uint8_t *buf, size_t len, const struct miair_bytesets *s,
+                                        uint64_t *out, size_t block_stride, const unsigned n)
+{
+    __m512i tlo[MIAIR_BYTESETS_MAX], thi[MIAIR_BYTESETS_MAX];
+    MIAIR_UNROLL
+    for (unsigned k = 0; k < n; k++) {
+        tlo[k] = table512(s->nib[k]);
+        thi[k] = table512(s->nib[k] + 16);
+    }
+    const int high = s->high != 0;
+    uint64_t m[MIAIR_BYTESETS_MAX];
+    size_t b = 0;
+    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
+        byteset_block_avx512(_mm512_loadu_si512(buf + b * MIAIR_BLOCK), ~0ull, tlo, thi, n, high, m);
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++)
+            out[b * block_stride + k] = m[k];
+    }
+    size_t rest = len - b * MIAIR_BLOCK;
+    if (rest) {
+        __mmask64 valid = _bzhi_u64(~0ull, (unsigned)rest);
+        byteset_block_avx512(_mm512_maskz_loadu_epi8(valid, buf + b * MIAIR_BLOCK), valid, tlo, thi, n, high, m);
+        for (unsigned k = 0; k < n; k++)
+            out[b * block_stride + k] = m[k];
+    }
+}
+
+static void byteset_bits_avx512(const uint8_t *buf, size_t len, const struct miair_bytesets *sets,
+                                uint64_t *out, size_t block_stride)
+{
+    MIAIR_BYTESETS_SWITCH(sets->nsets, byteset_bits_n_avx512, buf, len, sets, out, block_stride);
+}
+
 const struct miair_kernels miair_kernels_avx512 = {
     .isa = "avx512",
     .classify = classify_avx512,
@@ -172,4 +235,5 @@ const struct miair_kernels miair_kernels_avx512 = {
     .ascii_prefix_len = ascii_prefix_len_avx512,
     .word_hashes = word_hashes_avx512,
     .ngram_hashes = ngram_hashes_avx512,
+    .byteset_bits = byteset_bits_avx512,
 };

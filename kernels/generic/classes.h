@@ -82,4 +82,22 @@ MIAIR_INLINE void miair_store_block(uint64_t *out, size_t class_stride, const ui
         out[(size_t)c * class_stride] = m[c];
 }
 
+/* Calls body(args..., n) with n = nsets (clamped to MIAIR_BYTESETS_MAX) as a
+ * compile-time constant, so that the per-set loops of a byteset_bits body
+ * unroll and its tables stay in registers. */
+#define MIAIR_BYTESETS_SWITCH(nsets, body, ...)                                                    \
+    do {                                                                                           \
+        switch (nsets) {                                                                           \
+        case 0: break;                                                                             \
+        case 1: body(__VA_ARGS__, 1); break;                                                       \
+        case 2: body(__VA_ARGS__, 2); break;                                                       \
+        case 3: body(__VA_ARGS__, 3); break;                                                       \
+        case 4: body(__VA_ARGS__, 4); break;                                                       \
+        case 5: body(__VA_ARGS__, 5); break;                                                       \
+        case 6: body(__VA_ARGS__, 6); break;                                                       \
+        case 7: body(__VA_ARGS__, 7); break;                                                       \
+        default: body(__VA_ARGS__, 8); break;                                                      \
+        }                                                                                          \
+    } while (0)
+
 #endif

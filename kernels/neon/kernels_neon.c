@@ -192,6 +192,78 @@ static size_t ngram_hashes_neon(const uint64_t *h, size_t count, size_t stride, 
     return miair_ngram_hashes_generic(h, count, stride, n, out);
 }
 
+/* ---- byte sets ---------------------------------------------------------
+ * Per 16 bytes, shared by all sets: idx = low nibble | (bit 7) << 4 (0..31)
+ * and sel = the bit of the high nibble (1 << (hi & 7), one vqtbl1q). Per
+ * set: r = vqtbl2q({nib[k][0..15], nib[k][16..31]}, idx), or, when no set
+ * has members >= 0x80, vqtbl1q(nib[k][0..15], idx) (indices >= 16 give 0);
+ * member iff vtstq(r, sel); one vpaddq movemask per set. */
+MIAIR_INLINE void byteset_block_neon(const uint8_t *p, const uint8x16x2_t *tab, unsigned n, int high,
+                                     uint8x16_t w, uint64_t *m)
+{
+    const uint8x16_t low4 = vdupq_n_u8(0x0F), hib = vld1q_u8(BIT_WEIGHTS);
+    uint8x16_t idx[4], sel[4], r[4];
+    MIAIR_UNROLL
+    for (int h = 0; h < 4; h++) {
+        uint8x16_t x = vld1q_u8(p + 16 * h);
+        idx[h] = vbslq_u8(low4, x, vshrq_n_u8(x, 3));
+        sel[h] = vqtbl1q_u8(hib, vshrq_n_u8(x, 4));
+    }
+    if (high) {
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++) {
+            MIAIR_UNROLL
+            for (int h = 0; h < 4; h++)
+                r[h] = vtstq_u8(vqtbl2q_u8(tab[k], idx[h]), sel[h]);
+            m[k] = mask64(r, w);
+        }
+    } else {
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++) {
+            MIAIR_UNROLL
+            for (int h = 0; h < 4; h++)
+                r[h] = vtstq_u8(vqtbl1q_u8(tab[k].val[0], idx[h]), sel[h]);
+            m[k] = mask64(r, w);
+        }
+    }
+}
+
+MIAIR_INLINE void byteset_bits_n_neon(const uint8_t *buf, size_t len, const struct miair_bytesets *s,
+                                      uint64_t *out, size_t block_stride, const unsigned n)
+{
+    uint8x16x2_t tab[MIAIR_BYTESETS_MAX];
+    MIAIR_UNROLL
+    for (unsigned k = 0; k < n; k++) {
+        tab[k].val[0] = vld1q_u8(s->nib[k]);
+        tab[k].val[1] = vld1q_u8(s->nib[k] + 16);
+    }
+    const int high = s->high != 0;
+    const uint8x16_t w = vld1q_u8(BIT_WEIGHTS);
+    uint64_t m[MIAIR_BYTESETS_MAX];
+    size_t b = 0;
+    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
+        byteset_block_neon(buf + b * MIAIR_BLOCK, tab, n, high, w, m);
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++)
+            out[b * block_stride + k] = m[k];
+    }
+    size_t rest = len - b * MIAIR_BLOCK;
+    if (rest) {
+        uint8_t tmp[MIAIR_BLOCK] = {0};
+        memcpy(tmp, buf + b * MIAIR_BLOCK, rest);
+        byteset_block_neon(tmp, tab, n, high, w, m);
+        uint64_t keep = (1ull << rest) - 1;
+        for (unsigned k = 0; k < n; k++)
+            out[b * block_stride + k] = m[k] & keep;
+    }
+}
+
+static void byteset_bits_neon(const uint8_t *buf, size_t len, const struct miair_bytesets *sets, uint64_t *out,
+                              size_t block_stride)
+{
+    MIAIR_BYTESETS_SWITCH(sets->nsets, byteset_bits_n_neon, buf, len, sets, out, block_stride);
+}
+
 const struct miair_kernels miair_kernels_neon = {
     .isa = "neon",
     .classify = classify_neon,
@@ -202,4 +274,5 @@ const struct miair_kernels miair_kernels_neon = {
     .ascii_prefix_len = ascii_prefix_len_neon,
     .word_hashes = word_hashes_neon,
     .ngram_hashes = ngram_hashes_neon,
+    .byteset_bits = byteset_bits_neon,
 };
