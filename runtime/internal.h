@@ -210,6 +210,8 @@ typedef struct miair_scratch {
     /* scan */
     size_t next[RX_COUNT];
     size_t star_from[RX_COUNT], star_end[RX_COUNT]; /* C*D filter: the C run from star_from ends at star_end */
+    size_t req_from[256], req_at[256]; /* the next occurrence of byte b at or after req_from[b] is req_at[b] */
+    uint8_t req_valid[256];
     size_t run_start[RX_COUNT], run_chars[RX_COUNT], run_start_cp[RX_COUNT], run_start_line[RX_COUNT];
     int in_run[RX_COUNT];
     size_t fallback_pos[RX_COUNT];

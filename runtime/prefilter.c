@@ -487,6 +487,18 @@ void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags
             pf->nlits = 1;
         }
     }
+    /* required bytes: the exact single ASCII bytes of non-optional atoms after the first one */
+    for (int j = k + 1; j < n && pf->nrequired < 8; j++) {
+        const atom *a = &atoms[j];
+        if (a->zero_width || !a->single || a->qmin < 1 || a->chars.nonascii != NA_NONE) continue;
+        int count = 0, byte = -1;
+        for (unsigned b = 0; b < 128; b++)
+            if (miair_byteset_has(&a->chars.ascii, b)) count++, byte = (int)b;
+        if (count != 1) continue;
+        int dup = 0;
+        for (int q = 0; q < pf->nrequired; q++) dup |= pf->required[q] == byte;
+        if (!dup) pf->required[pf->nrequired++] = (uint8_t)byte;
+    }
     /* L C+ D ... */
     if (k == 0 && n >= 3 && a1->single && !a1->quantified && atoms[1].single && atoms[1].qmin >= 1 &&
         atoms[1].qmax_inf && !atoms[1].lazy && atoms[1].chars.nonascii != NA_SOME && atoms[2].single &&

@@ -46,6 +46,9 @@ typedef struct {
     /* literal prefixes: one of them matches at p (a non-ASCII byte in the window passes) */
     int nlits;
     miair_litprefix lits[MIAIR_PF_MAX_LITS];
+    /* bytes every match holds after its first character (ASCII literals of the top-level sequence) */
+    uint8_t required[8];
+    int nrequired;
     /* skip shape L C+ D...: after no match at p, none at any p' before q either, q = the first byte after p not
      * in C (from p' the C+ run ends at the same q, and what follows is the same) */
     int skip_shape;

@@ -344,7 +344,10 @@ int miair_pyre_compile(miair_pyre *re, const char *py, unsigned flags, char *err
     PCRE2_SIZE eo = 0;
     re->code = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts, &ec, &eo, cctx);
     if (re->code) {
-        re->anchored = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts | PCRE2_ANCHORED, &ec, &eo, cctx);
+        /* no start-up optimizations for anchored tries: the "required character" pre-scan would search
+         * up to thousands of bytes ahead at every try ("is is is ..." against ...\s+\w+ed: quadratic) */
+        re->anchored = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, opts | PCRE2_ANCHORED | PCRE2_NO_START_OPTIMIZE,
+                                     &ec, &eo, cctx);
         if (!re->anchored) {
             pcre2_code_free(re->code);
             re->code = NULL;

@@ -195,6 +195,28 @@ static int star_ok(const miair_prefilter *pf, miair_scratch *s, const uint8_t *u
     return !(u[q] < 0x80 && !miair_byteset_has(&pf->star_d, u[q]));
 }
 
+/* Position of the next byte b at or after p (t->nb when none), remembered: every region of the
+ * text is searched at most once per byte value. The search ahead drops the pages it read. */
+static size_t next_byte(miair_scratch *s, const miair_text *t, uint8_t b, size_t p) {
+    if (s->req_valid[b] && p >= s->req_from[b] && p <= s->req_at[b]) return s->req_at[b];
+    size_t at = t->nb;
+    const size_t chunk = (size_t)8 << 20;
+    for (size_t q = p; q < t->nb;) {
+        size_t len = t->nb - q < chunk ? t->nb - q : chunk;
+        const uint8_t *hit = memchr(t->u8 + q, b, len);
+        if (s->drop && q > s->wb) s->drop(s->drop_ctx, q, q + len);
+        if (hit) {
+            at = (size_t)(hit - t->u8);
+            break;
+        }
+        q += len;
+    }
+    s->req_valid[b] = 1;
+    s->req_from[b] = p;
+    s->req_at[b] = at;
+    return at;
+}
+
 /* The first byte after p that is not in the skip shape's class C. */
 static size_t skip_end(const miair_prefilter *pf, const uint8_t *u, size_t n, size_t p) {
     size_t q = p + 1;
@@ -221,6 +243,12 @@ static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const
         const miair_prefilter *pf = &e->pf[id];
         if (p < s->next[id] || !miair_prefilter_may_start(pf, u, n, p)) continue;
         if (pf->has_star && !star_ok(pf, s, u, n, p, id)) continue;
+        int missing = 0; /* a byte every match holds is not in the rest of the text */
+        for (int k = 0; k < pf->nrequired && !missing; k++) missing = next_byte(s, t, pf->required[k], p + 1) >= n;
+        if (missing) {
+            s->next[id] = n; /* nor after p: no more matches of this regex */
+            continue;
+        }
         const size_t *ov;
         int rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, n, p, &ov);
         if (rc < 0) return MIAIR_ERR_REGEX;

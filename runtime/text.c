@@ -182,6 +182,7 @@ void miair_doc_reset(miair_scratch *s) {
     memset(s->next, 0, sizeof s->next);
     memset(s->star_from, 0, sizeof s->star_from);
     memset(s->star_end, 0, sizeof s->star_end);
+    memset(s->req_valid, 0, sizeof s->req_valid);
     memset(s->in_run, 0, sizeof s->in_run);
     memset(s->fallback_pos, 0, sizeof s->fallback_pos);
     memset(s->fallback_state, 0, sizeof s->fallback_state);
