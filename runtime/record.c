@@ -12,8 +12,13 @@ typedef struct {
     int oom;
 } jw;
 
-static void put(jw *w, const char *s, size_t n) {
-    if (!w->oom && miair_buf_append(&w->b, s, n)) w->oom = 1;
+static inline void put(jw *w, const char *s, size_t n) {
+    if (w->b.len + n <= w->b.cap) { /* the common case, inlined (n is often a constant) */
+        memcpy(w->b.p + w->b.len, s, n);
+        w->b.len += n;
+    } else if (!w->oom && miair_buf_append(&w->b, s, n)) {
+        w->oom = 1;
+    }
 }
 static void puts_(jw *w, const char *s) { put(w, s, strlen(s)); }
 
@@ -72,6 +77,8 @@ static void jint(jw *w, size_t v) {
     char tmp[32];
     put(w, tmp, miair_fmt_u64(tmp, v));
 }
+/* "k": for a literal key, with the quotes and the colon written as one constant */
+#define KEY(w, k) put((w), "\"" k "\":", sizeof("\"" k "\":") - 1)
 static void key(jw *w, const char *k) {
     jcstr(w, k);
     put(w, ":", 1);
@@ -88,24 +95,24 @@ static void strlist(jw *w, const miair_result *r, miair_list l) {
 
 static void entropy_stats(jw *w, const miair_result *r) {
     const double *v = r->num;
-    key(w, "entropy_stats");
+    KEY(w, "entropy_stats");
     put(w, "{", 1);
-    key(w, "entropy");
+    KEY(w, "entropy");
     put(w, "{", 1);
-    key(w, "character"), jnum(w, v[MIAIR_ENTROPY_CHARACTER]), put(w, ",", 1);
-    key(w, "word"), jnum(w, v[MIAIR_ENTROPY_WORD]), put(w, ",", 1);
-    key(w, "sentence"), jnum(w, v[MIAIR_ENTROPY_SENTENCE]);
-    if (!r->empty) put(w, ",", 1), key(w, "aggregate"), jnum(w, v[MIAIR_ENTROPY_AGGREGATE]);
+    KEY(w, "character"), jnum(w, v[MIAIR_ENTROPY_CHARACTER]), put(w, ",", 1);
+    KEY(w, "word"), jnum(w, v[MIAIR_ENTROPY_WORD]), put(w, ",", 1);
+    KEY(w, "sentence"), jnum(w, v[MIAIR_ENTROPY_SENTENCE]);
+    if (!r->empty) put(w, ",", 1), KEY(w, "aggregate"), jnum(w, v[MIAIR_ENTROPY_AGGREGATE]);
     put(w, "},", 2);
-    key(w, "redundancy"), jnum(w, v[MIAIR_REDUNDANCY]), put(w, ",", 1);
-    key(w, "information_density"), jnum(w, v[MIAIR_INFORMATION_DENSITY]), put(w, ",", 1);
-    key(w, "vocabulary_richness"), jnum(w, v[MIAIR_VOCABULARY_RICHNESS]), put(w, ",", 1);
-    key(w, "structural_complexity"), jnum(w, v[MIAIR_STRUCTURAL_COMPLEXITY]);
+    KEY(w, "redundancy"), jnum(w, v[MIAIR_REDUNDANCY]), put(w, ",", 1);
+    KEY(w, "information_density"), jnum(w, v[MIAIR_INFORMATION_DENSITY]), put(w, ",", 1);
+    KEY(w, "vocabulary_richness"), jnum(w, v[MIAIR_VOCABULARY_RICHNESS]), put(w, ",", 1);
+    KEY(w, "structural_complexity"), jnum(w, v[MIAIR_STRUCTURAL_COMPLEXITY]);
     if (!r->empty) {
-        put(w, ",", 1), key(w, "text_length"), jint(w, (size_t)v[MIAIR_TEXT_LENGTH]);
-        put(w, ",", 1), key(w, "word_count"), jint(w, (size_t)v[MIAIR_WORD_COUNT]);
-        put(w, ",", 1), key(w, "unique_words"), jint(w, (size_t)v[MIAIR_UNIQUE_WORDS]);
-        put(w, ",", 1), key(w, "average_word_length"), jnum(w, v[MIAIR_AVERAGE_WORD_LENGTH]);
+        put(w, ",", 1), KEY(w, "text_length"), jint(w, (size_t)v[MIAIR_TEXT_LENGTH]);
+        put(w, ",", 1), KEY(w, "word_count"), jint(w, (size_t)v[MIAIR_WORD_COUNT]);
+        put(w, ",", 1), KEY(w, "unique_words"), jint(w, (size_t)v[MIAIR_UNIQUE_WORDS]);
+        put(w, ",", 1), KEY(w, "average_word_length"), jnum(w, v[MIAIR_AVERAGE_WORD_LENGTH]);
     }
     put(w, "}", 1);
 }
@@ -114,12 +121,12 @@ static const char *const dim_names[4] = {"completeness", "clarity", "consistency
 
 static void quality(jw *w, const miair_result *r) {
     const double *v = r->num;
-    key(w, "quality_metrics");
+    KEY(w, "quality_metrics");
     put(w, "{", 1);
     for (int d = 0; d < 4; d++) key(w, dim_names[d]), jnum(w, v[MIAIR_QUALITY_COMPLETENESS + d]), put(w, ",", 1);
-    key(w, "overall"), jnum(w, v[MIAIR_QUALITY_OVERALL]), put(w, ",", 1);
-    key(w, "passes_gate"), puts_(w, v[MIAIR_PASSES_GATE] != 0.0 ? "true" : "false"), put(w, ",", 1);
-    key(w, "sub_scores");
+    KEY(w, "overall"), jnum(w, v[MIAIR_QUALITY_OVERALL]), put(w, ",", 1);
+    KEY(w, "passes_gate"), puts_(w, v[MIAIR_PASSES_GATE] != 0.0 ? "true" : "false"), put(w, ",", 1);
+    KEY(w, "sub_scores");
     put(w, "{", 1);
     for (int d = 0; d < 4; d++) {
         if (d) put(w, ",", 1);
@@ -132,12 +139,12 @@ static void quality(jw *w, const miair_result *r) {
         put(w, "]", 1);
     }
     put(w, "},", 2);
-    key(w, "suggestions"), strlist(w, r, MIAIR_LIST_SUGGESTIONS);
+    KEY(w, "suggestions"), strlist(w, r, MIAIR_LIST_SUGGESTIONS);
     put(w, "}", 1);
 }
 
 static void summary(jw *w, const miair_result *r) {
-    key(w, "patterns_summary");
+    KEY(w, "patterns_summary");
     if (r->empty) {
         put(w, "{}", 2);
         return;
@@ -156,50 +163,50 @@ static void summary(jw *w, const miair_result *r) {
         counts[j]++;
     }
     put(w, "{", 1);
-    key(w, "total_patterns"), jint(w, r->npat), put(w, ",", 1);
-    key(w, "high_priority"), jint(w, high), put(w, ",", 1);
-    key(w, "by_type");
+    KEY(w, "total_patterns"), jint(w, r->npat), put(w, ",", 1);
+    KEY(w, "high_priority"), jint(w, high), put(w, ",", 1);
+    KEY(w, "by_type");
     put(w, "{", 1);
     for (size_t j = 0; j < nt; j++) {
         if (j) put(w, ",", 1);
         key(w, types[j]), jint(w, counts[j]);
     }
     put(w, "},", 2);
-    key(w, "overall_severity");
+    KEY(w, "overall_severity");
     if (r->npat == 0) {
         puts_(w, "0}");
         return;
     }
     jnum(w, sev / (double)r->npat);
-    put(w, ",", 1), key(w, "document_length"), jint(w, (size_t)r->num[MIAIR_TEXT_LENGTH]);
-    put(w, ",", 1), key(w, "pattern_density"), jnum(w, (double)r->npat / r->num[MIAIR_TEXT_LENGTH] * 1000.0);
+    put(w, ",", 1), KEY(w, "document_length"), jint(w, (size_t)r->num[MIAIR_TEXT_LENGTH]);
+    put(w, ",", 1), KEY(w, "pattern_density"), jnum(w, (double)r->npat / r->num[MIAIR_TEXT_LENGTH] * 1000.0);
     put(w, "}", 1);
 }
 
 static void patterns(jw *w, const miair_result *r) {
-    key(w, "patterns");
+    KEY(w, "patterns");
     put(w, "[", 1);
     for (size_t i = 0; i < r->npat; i++) {
         const miair_rule *ru = &miair_rules[r->pat_rule[i]];
         if (i) put(w, ",", 1);
         put(w, "{", 1);
-        key(w, "type"), jcstr(w, ru->type), put(w, ",", 1);
-        key(w, "name"), jcstr(w, ru->name), put(w, ",", 1);
-        key(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
-        key(w, "priority"), jint(w, (size_t)ru->priority), put(w, ",", 1);
-        key(w, "description"), jcstr(w, ru->description), put(w, ",", 1);
-        key(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
-        key(w, "occurrences");
+        KEY(w, "type"), jcstr(w, ru->type), put(w, ",", 1);
+        KEY(w, "name"), jcstr(w, ru->name), put(w, ",", 1);
+        KEY(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
+        KEY(w, "priority"), jint(w, (size_t)ru->priority), put(w, ",", 1);
+        KEY(w, "description"), jcstr(w, ru->description), put(w, ",", 1);
+        KEY(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
+        KEY(w, "occurrences");
         put(w, "[", 1);
         const miair_occvec *ov = &r->occ[r->pat_rule[i]];
         for (size_t j = 0; j < ov->n; j++) {
             const miair_occ *o = &ov->v[j];
             if (j) put(w, ",", 1);
             put(w, "{", 1);
-            key(w, "text"), jstr(w, r->arena.p + o->text_off, o->text_len), put(w, ",", 1);
-            key(w, "start"), jint(w, o->start), put(w, ",", 1);
-            key(w, "end"), jint(w, o->end), put(w, ",", 1);
-            key(w, "line"), jint(w, o->line);
+            KEY(w, "text"), jstr(w, r->arena.p + o->text_off, o->text_len), put(w, ",", 1);
+            KEY(w, "start"), jint(w, o->start), put(w, ",", 1);
+            KEY(w, "end"), jint(w, o->end), put(w, ",", 1);
+            KEY(w, "line"), jint(w, o->line);
             put(w, "}", 1);
         }
         put(w, "]}", 2);
@@ -208,7 +215,7 @@ static void patterns(jw *w, const miair_result *r) {
 }
 
 static void improvement_map(jw *w, const miair_result *r) {
-    key(w, "improvement_map");
+    KEY(w, "improvement_map");
     put(w, "{", 1);
     int first_group = 1;
     for (int prio = 1; prio <= 5; prio++) {
@@ -228,10 +235,10 @@ static void improvement_map(jw *w, const miair_result *r) {
             }
             first = 0;
             put(w, "{", 1);
-            key(w, "pattern"), jcstr(w, ru->name), put(w, ",", 1);
-            key(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
-            key(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
-            key(w, "occurrences"), jint(w, r->occ[r->pat_rule[i]].n);
+            KEY(w, "pattern"), jcstr(w, ru->name), put(w, ",", 1);
+            KEY(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
+            KEY(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
+            KEY(w, "occurrences"), jint(w, r->occ[r->pat_rule[i]].n);
             put(w, "}", 1);
         }
         if (!first) put(w, "]", 1);
@@ -272,21 +279,21 @@ miair_status miair_result_to_json(const miair_result *r, const char *document_id
     if (!r || !out || !out_len || (!document_id && id_len)) return MIAIR_ERR_INVALID;
     jw w = {0};
     put(&w, "{", 1);
-    key(&w, "document_id"), doc_id(&w, document_id ? document_id : "", id_len), put(&w, ",", 1);
-    key(&w, "content_preview"), jstr(&w, r->arena.p + r->preview_off, r->preview_len), put(&w, ",", 1);
+    KEY(&w, "document_id"), doc_id(&w, document_id ? document_id : "", id_len), put(&w, ",", 1);
+    KEY(&w, "content_preview"), jstr(&w, r->arena.p + r->preview_off, r->preview_len), put(&w, ",", 1);
     entropy_stats(&w, r), put(&w, ",", 1);
     quality(&w, r), put(&w, ",", 1);
     summary(&w, r), put(&w, ",", 1);
-    key(&w, "improvement_potential"), jnum(&w, r->num[MIAIR_IMPROVEMENT_POTENTIAL]), put(&w, ",", 1);
-    key(&w, "recommendations"), strlist(&w, r, MIAIR_LIST_RECOMMENDATIONS), put(&w, ",", 1);
+    KEY(&w, "improvement_potential"), jnum(&w, r->num[MIAIR_IMPROVEMENT_POTENTIAL]), put(&w, ",", 1);
+    KEY(&w, "recommendations"), strlist(&w, r, MIAIR_LIST_RECOMMENDATIONS), put(&w, ",", 1);
     patterns(&w, r), put(&w, ",", 1);
     if (r->empty)
-        key(&w, "improvement_map"), put(&w, "{}", 2);
+        KEY(&w, "improvement_map"), put(&w, "{}", 2);
     else
         improvement_map(&w, r);
     put(&w, ",", 1);
-    key(&w, "insights"), strlist(&w, r, MIAIR_LIST_INSIGHTS), put(&w, ",", 1);
-    key(&w, "quality_issues");
+    KEY(&w, "insights"), strlist(&w, r, MIAIR_LIST_INSIGHTS), put(&w, ",", 1);
+    KEY(&w, "quality_issues");
     put(&w, "{", 1);
     for (int d = 0; d < 4; d++) {
         if (d) put(&w, ",", 1);
@@ -301,8 +308,8 @@ miair_status miair_error_to_json(const char *document_id, size_t id_len, const c
     if (!out || !out_len || !error || (!document_id && id_len)) return MIAIR_ERR_INVALID;
     jw w = {0};
     put(&w, "{", 1);
-    key(&w, "document_id"), doc_id(&w, document_id ? document_id : "", id_len), put(&w, ",", 1);
-    key(&w, "error"), doc_id(&w, error, strlen(error));
+    KEY(&w, "document_id"), doc_id(&w, document_id ? document_id : "", id_len), put(&w, ",", 1);
+    KEY(&w, "error"), doc_id(&w, error, strlen(error));
     put(&w, "}", 1);
     return done(&w, out, out_len);
 }
