@@ -33,6 +33,7 @@ static inline unsigned miair_popcount64(uint64_t x) {
 /* Words per block in the window's class bitmaps (>= MIAIR_CLS_COUNT; array of structs: a
  * class stride that is a multiple of 4 KiB makes classify several times slower). */
 #define CLS_STRIDE 16
+#define SET_STRIDE 8
 
 /* ---- growable byte buffers ---- */
 typedef struct {
@@ -73,7 +74,7 @@ extern const miair_rule miair_rules[MIAIR_RULES];
 /* scan_sets bits: the byte starts a prefiltered regex anywhere / only after a
  * non-word byte (leading \b) / only at a line start (leading ^); is [0-9A-Za-z_]. */
 enum { SCAN_ANY = 1, SCAN_NW = 2, SCAN_LS = 4, SCAN_WORD = 8, SCAN_RUN0 = 16 }; /* SCAN_RUN0 << i: run regex i */
-#define MIAIR_BITMAP_RUNS 4 /* run-shaped regexes scanned from bitmaps (bits 4..7 of scan_pairs) */
+#define MIAIR_BITMAP_RUNS 4 /* run-shaped regexes scanned from bitmaps (byteset_bits sets 3..6) */
 
 struct miair_engine {
     miair_config cfg;
@@ -85,10 +86,9 @@ struct miair_engine {
     uint32_t nonword_mask;         /* regexes whose match needs a non-word byte before an ASCII first byte */
     uint32_t line_start_mask;      /* regexes whose match starts a line */
     uint8_t scan_sets[256];        /* SCAN_* bits of each byte */
-    uint8_t scan_pairs[65536];     /* [byte | next byte << 8] (a little-endian 16-bit load): SCAN_ANY/NW/LS bits
-                                      of the byte given the next one (pair filters applied); SCAN_RUN0 << i:
-                                      the byte is in the run class C of run_ids[i] */
-    uint8_t scan_sets_rules[256], scan_pairs_rules[65536]; /* the same for the rule regexes alone */
+    /* first-byte and run sets for the byteset_bits kernel: 0 ANY, 1 NW, 2 LS, 3.. run classes (pairs
+     * are checked per candidate with pair_mask); for all regexes, and for the rule regexes alone */
+    struct miair_bytesets bsets, bsets_rules;
     int run_ids[MIAIR_BITMAP_RUNS]; /* run-shaped regexes scanned from bitmaps */
     int nruns;
     uint32_t pair_mask[128][128];  /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */
@@ -177,6 +177,7 @@ typedef struct miair_scratch {
     int lw8_ascii;            /* the window is ASCII (lw8 has one byte per code point) */
     uint64_t *cls;            /* class bitmaps of the window: block b, class c at cls[b * CLS_STRIDE + c] */
     uint32_t *rank_nl, *rank_ct; /* per block: newlines / continuation bytes before it in the window */
+    uint64_t *setbits;        /* byteset_bits of the window: block b, set k at setbits[b * SET_STRIDE + k] */
     size_t cap_blocks;
     /* whole-text buffer when the input is not valid UTF-8 (re-encoded) */
     miair_buf valid;

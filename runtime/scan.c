@@ -13,20 +13,6 @@
 
 static inline uint64_t bits_below(unsigned q) { return q >= 64 ? ~0ull : (1ull << q) - 1; }
 
-/* A 16-bit value loaded from memory as little-endian (first byte low). */
-static inline unsigned le16(uint16_t v) {
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    return (unsigned)(uint16_t)((v >> 8) | (v << 8));
-#else
-    return v;
-#endif
-}
-
-/* Bit k of each of the 8 bytes of x, as an 8-bit mask (byte j -> bit j). */
-static inline uint64_t movemask8(uint64_t x, unsigned k) {
-    return (((x >> k) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56;
-}
-
 /* Code point offset of byte p, given that of an earlier byte a (p may lie past the window). */
 static size_t cp_after(const miair_scratch *s, const miair_text *t, size_t a, size_t a_cp, size_t p) {
     if (p <= s->wb && a >= s->wa) return miair_cp_at(s, p);
@@ -280,38 +266,19 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
      * ^-led regex, UTF-8 lead bytes. */
     const size_t blocks = MIAIR_BLOCKS(s->wb - s->wa);
     const uint64_t *cls = s->cls;
-    /* the pattern-stage benchmark runs the rule regexes alone: their own candidate tables */
+    /* the pattern-stage benchmark runs the rule regexes alone: their own candidate sets */
     const int rules_only = s->rx_only == (~0u << RX_RULE0);
-    const uint8_t *scan_pairs = rules_only ? e->scan_pairs_rules : e->scan_pairs;
-    const uint8_t *scan_sets = rules_only ? e->scan_sets_rules : e->scan_sets;
+    const struct miair_bytesets *bsets = rules_only ? &e->bsets_rules : &e->bsets;
+    uint64_t *sb = s->setbits;
+    if (blocks) e->k->byteset_bits(u + s->wa, s->wb - s->wa, bsets, sb, SET_STRIDE);
     uint64_t wcarry = s->wa && u[s->wa - 1] < 0x80 && (e->scan_sets[u[s->wa - 1]] & SCAN_WORD);
     uint64_t ncarry = !s->wa || u[s->wa - 1] == '\n';
     for (size_t bi = 0; bi < blocks; bi++) {
         const size_t pos0 = s->wa + 64 * bi;
         const size_t valid = s->wb - pos0 < 64 ? s->wb - pos0 : 64;
-        uint64_t A = 0, NWF = 0, LSF = 0, R[MIAIR_BITMAP_RUNS] = {0};
-        const size_t full = pos0 + valid < t->nb ? valid : valid - 1; /* bytes with a next byte */
-        size_t i = 0;
-        for (; i + 8 <= full; i += 8) { /* eight flag bytes, then one bit of each (SWAR movemask) */
-            const uint8_t *q = u + pos0 + i;
-            uint64_t x = 0;
-            for (unsigned j = 0; j < 8; j++) {
-                uint16_t pair;
-                memcpy(&pair, q + j, 2); /* byte j and the next one */
-                x |= (uint64_t)scan_pairs[le16(pair)] << (8 * j);
-            }
-            A |= movemask8(x, 0) << i;
-            NWF |= movemask8(x, 1) << i;
-            LSF |= movemask8(x, 2) << i;
-            for (int k = 0; k < e->nruns; k++) R[k] |= movemask8(x, 4 + (unsigned)k) << i;
-        }
-        for (; i < valid; i++) {
-            uint8_t f = i < full ? scan_pairs[u[pos0 + i] | (unsigned)u[pos0 + i + 1] << 8] : scan_sets[u[pos0 + i]];
-            A |= (uint64_t)(f & SCAN_ANY) << i;
-            NWF |= (uint64_t)((f & SCAN_NW) >> 1) << i;
-            LSF |= (uint64_t)((f & SCAN_LS) >> 2) << i;
-            for (int k = 0; k < e->nruns; k++) R[k] |= (uint64_t)((f >> (4 + k)) & 1) << i;
-        }
+        const uint64_t A = sb[bi * SET_STRIDE + 0], NWF = sb[bi * SET_STRIDE + 1], LSF = sb[bi * SET_STRIDE + 2];
+        uint64_t R[MIAIR_BITMAP_RUNS];
+        for (int k = 0; k < e->nruns; k++) R[k] = sb[bi * SET_STRIDE + 3 + k];
         const uint64_t W = cls[bi * CLS_STRIDE + MIAIR_CLS_WORD];
         const uint64_t N = cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE];
         const uint64_t NA = cls[bi * CLS_STRIDE + MIAIR_CLS_NONASCII];
@@ -345,8 +312,8 @@ miair_status miair_scan_finish(const miair_engine *e, miair_scratch *s, const mi
     return MIAIR_OK;
 }
 
-/* The candidate tables for the regexes in idmask: sets[byte], pairs[byte | next << 8]. */
-static void build_tables(miair_engine *e, uint32_t idmask, uint8_t *sets, uint8_t *pairs) {
+/* SCAN_* bits of each byte for the regexes in idmask. */
+static void build_sets(miair_engine *e, uint32_t idmask, uint8_t *sets) {
     for (unsigned b = 0; b < 256; b++) {
         uint8_t f = 0;
         if ((b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || b == '_') f |= SCAN_WORD;
@@ -366,44 +333,34 @@ static void build_tables(miair_engine *e, uint32_t idmask, uint8_t *sets, uint8_
         }
         sets[b] = f;
     }
-    /* pairs: the SCAN_ANY/NW/LS bits of byte b followed by byte c, only for regexes whose pair
-     * filter passes (c or b non-ASCII: no pair filter); SCAN_RUN0 << k for the run classes */
-    for (unsigned b = 0; b < 256; b++) {
-        uint8_t base = 0, plain = 0; /* base: run classes; plain: bits of regexes without a pair filter */
-        for (int k = 0; k < e->nruns; k++) {
-            const miair_prefilter *pf = &e->pf[e->run_ids[k]];
-            if (((idmask >> e->run_ids[k]) & 1) && (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii))
-                base |= (uint8_t)(SCAN_RUN0 << k);
+}
+
+/* The first-byte sets (ASCII: 0 ANY, 1 NW, 2 LS; no pair filter, try_at applies it) and the exact
+ * run classes (3..) of the regexes in idmask, for the byteset_bits kernel. */
+static void build_bytesets(miair_engine *e, uint32_t idmask, struct miair_bytesets *out) {
+    uint64_t members[MIAIR_BYTESETS_MAX][4] = {{0}};
+    for (unsigned b = 0; b < 128; b++)
+        for (uint32_t m = e->first_mask[b] & idmask; m; m &= m - 1) {
+            const miair_prefilter *pf = &e->pf[__builtin_ctz(m)];
+            int k = pf->line_start ? 2 : pf->nonword_before ? 1 : 0;
+            members[k][b >> 6] |= 1ull << (b & 63);
         }
-        uint32_t paired = 0;
-        for (uint32_t m = b < 0x80 ? e->first_mask[b] & idmask : 0; m; m &= m - 1) {
-            int id = __builtin_ctz(m);
-            const miair_prefilter *pf = &e->pf[id];
-            uint8_t bit = pf->line_start ? SCAN_LS : pf->nonword_before ? SCAN_NW : SCAN_ANY;
-            if (pf->has_pairs)
-                paired |= 1u << id;
-            else
-                plain |= bit;
-        }
-        for (unsigned c = 0; c < 256; c++) {
-            uint8_t f = base | plain;
-            for (uint32_t m = paired; m; m &= m - 1) {
-                int id = __builtin_ctz(m);
-                const miair_prefilter *pf = &e->pf[id];
-                if (c >= 0x80 || ((pf->pairs[b][c >> 6] >> (c & 63)) & 1))
-                    f |= pf->line_start ? SCAN_LS : pf->nonword_before ? SCAN_NW : SCAN_ANY;
-            }
-            pairs[b | c << 8] = f;
-        }
+    for (int k = 0; k < e->nruns; k++) {
+        const miair_prefilter *pf = &e->pf[e->run_ids[k]];
+        if (!((idmask >> e->run_ids[k]) & 1)) continue;
+        for (unsigned b = 0; b < 256; b++)
+            if (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii) members[3 + k][b >> 6] |= 1ull << (b & 63);
     }
+    miair_bytesets_init(out, 3 + (unsigned)e->nruns, members);
 }
 
 void miair_scan_prepare(miair_engine *e) {
     e->nruns = 0;
     for (int id = 0; id < RX_COUNT && e->nruns < MIAIR_BITMAP_RUNS; id++)
         if (e->rx[id].code && e->pf[id].usable && e->pf[id].run_shape) e->run_ids[e->nruns++] = id;
-    build_tables(e, ~0u, e->scan_sets, e->scan_pairs);
-    build_tables(e, ~0u << RX_RULE0, e->scan_sets_rules, e->scan_pairs_rules);
+    build_sets(e, ~0u, e->scan_sets);
+    build_bytesets(e, ~0u, &e->bsets);
+    build_bytesets(e, ~0u << RX_RULE0, &e->bsets_rules);
     /* pair filters folded into one table: a regex without one passes every pair */
     for (unsigned b = 0; b < 128; b++) {
         uint32_t plain = 0, paired = 0;

@@ -56,6 +56,7 @@ void miair_scratch_release(miair_scratch *s) {
     free(s->cls);
     free(s->rank_nl);
     free(s->rank_ct);
+    free(s->setbits);
     free(s->cp_keys);
     free(s->cp_counts);
     free(s->word_index);
@@ -701,7 +702,9 @@ miair_status miair_classify_window(miair_scratch *s, const miair_text *t, size_t
         if (rn) s->rank_nl = rn;
         uint32_t *rc = realloc(s->rank_ct, nb * sizeof *rc);
         if (rc) s->rank_ct = rc;
-        if (!cls || !rn || !rc) return MIAIR_ERR_NOMEM;
+        uint64_t *sb = realloc(s->setbits, nb * SET_STRIDE * sizeof *sb);
+        if (sb) s->setbits = sb;
+        if (!cls || !rn || !rc || !sb) return MIAIR_ERR_NOMEM;
         s->cap_blocks = nb;
     }
     if (blocks) s->k->classify(t->u8 + s->wa, n, s->cls, 1, CLS_STRIDE); /* a record per block */
