@@ -743,12 +743,16 @@ miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const mi
     const size_t n = s->wb - s->wa;
     int ascii = s->k->ascii_prefix_len(t->u8 + s->wa, n) == n;
     const int last = s->wb == t->nb;
-    if (!s->has_fence) { /* "```": only blocks holding a backtick are looked at */
+    if (!s->has_fence) { /* "```": three adjacent bits of the backtick bitmaps (across block edges too) */
+        const uint8_t *u = t->u8;
+        uint64_t prev = s->wa >= 1 && u[s->wa - 1] == '`', prev2 = s->wa >= 2 && u[s->wa - 2] == '`';
         for (size_t bi = 0; bi < blocks && !s->has_fence; bi++) {
-            if (!s->cls[bi * CLS_STRIDE + MIAIR_CLS_BACKTICK]) continue;
-            size_t a = s->wa + 64 * bi, b = a + 64 + 2 < t->nb ? a + 64 + 2 : t->nb;
-            a = a >= 2 ? a - 2 : 0;
-            s->has_fence = memmem(t->u8 + a, b - a, "```", 3) != NULL;
+            uint64_t B = s->cls[bi * CLS_STRIDE + MIAIR_CLS_BACKTICK];
+            /* bit i: bytes i-2, i-1, i are backticks */
+            uint64_t F = B & ((B << 1) | prev) & ((B << 2) | (prev2 | prev << 1));
+            s->has_fence = F != 0;
+            prev = B >> 63;
+            prev2 = (B >> 62) & 1;
         }
     }
     if ((st = window_lower(s, t, ascii))) return st;
