@@ -219,7 +219,8 @@ typedef size_t (*miair_ngram_hashes_fn)(const uint64_t *h, size_t count, size_t 
  *   bits[c]      bit k set iff byte c is in set k (the scalar kernel);
  *   nib[k][n]    bit h set iff byte 16*h + n is in set k (h < 8: bytes < 0x80);
  *   nib[k][16+n] bit h set iff byte 0x80 + 16*h + n is in set k;
- *   high         nonzero iff some set has a member >= 0x80.
+ *   high         bit k set iff set k has a member >= 0x80 (the others need no
+ *                lookup for those bytes).
  * A SIMD kernel looks up nib[k] by the low nibble (pshufb / vqtbl) and tests
  * the bit of the high nibble (see docs/kernels.md). */
 #define MIAIR_BYTESETS_MAX 8
@@ -251,7 +252,7 @@ static inline void miair_bytesets_init(struct miair_bytesets *s, unsigned nsets,
                 s->bits[c] = (uint8_t)(s->bits[c] | (1u << k));
                 uint8_t *t = &s->nib[k][(c >> 7) * 16 + (c & 15)];
                 *t = (uint8_t)(*t | (1u << ((c >> 4) & 7)));
-                s->high |= c >> 7;
+                s->high |= (c >> 7) << k;
             }
 }
 

@@ -195,10 +195,10 @@ static size_t ngram_hashes_neon(const uint64_t *h, size_t count, size_t stride, 
 /* ---- byte sets ---------------------------------------------------------
  * Per 16 bytes, shared by all sets: idx = low nibble | (bit 7) << 4 (0..31)
  * and sel = the bit of the high nibble (1 << (hi & 7), one vqtbl1q). Per
- * set: r = vqtbl2q({nib[k][0..15], nib[k][16..31]}, idx), or, when no set
- * has members >= 0x80, vqtbl1q(nib[k][0..15], idx) (indices >= 16 give 0);
+ * set: r = vqtbl2q({nib[k][0..15], nib[k][16..31]}, idx), or, when set k
+ * has no members >= 0x80, vqtbl1q(nib[k][0..15], idx) (indices >= 16 give 0);
  * member iff vtstq(r, sel); one vpaddq movemask per set. */
-MIAIR_INLINE void byteset_block_neon(const uint8_t *p, const uint8x16x2_t *tab, unsigned n, int high,
+MIAIR_INLINE void byteset_block_neon(const uint8_t *p, const uint8x16x2_t *tab, unsigned n, unsigned high,
                                      uint8x16_t w, uint64_t *m)
 {
     const uint8x16_t low4 = vdupq_n_u8(0x0F), hib = vld1q_u8(BIT_WEIGHTS);
@@ -209,22 +209,18 @@ MIAIR_INLINE void byteset_block_neon(const uint8_t *p, const uint8x16x2_t *tab, 
         idx[h] = vbslq_u8(low4, x, vshrq_n_u8(x, 3));
         sel[h] = vqtbl1q_u8(hib, vshrq_n_u8(x, 4));
     }
-    if (high) {
-        MIAIR_UNROLL
-        for (unsigned k = 0; k < n; k++) {
+    MIAIR_UNROLL
+    for (unsigned k = 0; k < n; k++) {
+        if ((high >> k) & 1) { /* the same way for the whole call: predicted */
             MIAIR_UNROLL
             for (int h = 0; h < 4; h++)
                 r[h] = vtstq_u8(vqtbl2q_u8(tab[k], idx[h]), sel[h]);
-            m[k] = mask64(r, w);
-        }
-    } else {
-        MIAIR_UNROLL
-        for (unsigned k = 0; k < n; k++) {
+        } else {
             MIAIR_UNROLL
             for (int h = 0; h < 4; h++)
                 r[h] = vtstq_u8(vqtbl1q_u8(tab[k].val[0], idx[h]), sel[h]);
-            m[k] = mask64(r, w);
         }
+        m[k] = mask64(r, w);
     }
 }
 
@@ -237,7 +233,7 @@ MIAIR_INLINE void byteset_bits_n_neon(const uint8_t *buf, size_t len, const stru
         tab[k].val[0] = vld1q_u8(s->nib[k]);
         tab[k].val[1] = vld1q_u8(s->nib[k] + 16);
     }
-    const int high = s->high != 0;
+    const unsigned high = s->high;
     const uint8x16_t w = vld1q_u8(BIT_WEIGHTS);
     uint64_t m[MIAIR_BYTESETS_MAX];
     size_t b = 0;
