@@ -347,11 +347,14 @@ void cli_print_main_help(FILE *f)
     fputs("Usage: miair analyze [OPTIONS] [PATH...]\n"
           "       miair gen --size SIZE --complexity C --count N --seed S --out DIR\n"
           "       miair bench [OPTIONS]\n"
+          "       miair cpu [--list-isas]\n"
           "       miair --help | --version\n"
           "\n"
           "miair measures technical documents: entropy statistics, four quality\n"
           "dimensions, fifteen pattern rules and recommendations (see SPEC.md).\n"
-          "'miair gen --help' and 'miair bench --help' describe the other commands.\n"
+          "'miair gen --help' and 'miair bench --help' describe those commands; 'miair cpu'\n"
+          "prints the CPU features and the kernels chosen (MIAIR_ISA=scalar|avx2|avx512|neon\n"
+          "forces an instruction set; MIAIR_WINDOW_BYTES sets the analysis window).\n"
           "\n",
           f);
     print_analyze_body(f);

@@ -18,10 +18,11 @@
 
 /* The jobs of the analysis that a kernel does, and how each ISA does it
  * (docs/kernels.md has the details). */
-enum { JOB_CLASSIFY, JOB_BYTE_HIST, JOB_UTF8_HIST, JOB_COUNT, JOB_PREFIX, JOB_WORDS, JOB_NGRAMS, JOB_COUNT_ };
+enum { JOB_CLASSIFY, JOB_BYTE_HIST, JOB_UTF8_HIST, JOB_COUNT, JOB_PREFIX, JOB_WORDS, JOB_NGRAMS, JOB_BYTESETS, JOB_COUNT_ };
 
 static const char *const job_names[JOB_COUNT_] = {
     "classify", "byte histogram", "utf8 histogram", "count/positions", "ascii prefix", "word hashing", "n-gram hashing",
+    "regex candidates",
 };
 
 struct isa_notes {
@@ -35,19 +36,22 @@ static const struct isa_notes notes[] = {
     {"scalar",
      {"table lookup per byte, bit transpose by multiplication", "4 sub-tables (scalar code)",
       "4 sub-tables, SWAR lead scan, exact decode", "SWAR, 8 bytes at a time", "SWAR, 8 bytes at a time",
-      "SWAR range tests, ctz boundaries, XXH3-64 per word", NGRAM_NOTE}},
+      "SWAR range tests, ctz boundaries, XXH3-64 per word", NGRAM_NOTE, "byteset_bits: a 256-entry set table per byte"}},
     {"avx2",
      {"2 x 32-byte vpshufb nibble lookups, vpmovmskb", "4 sub-tables (scalar code on every ISA)",
       "4 sub-tables, vptest ASCII runs, vpcmpgtb leads", "vpcmpeqb + psadbw / movemask + tzcnt",
-      "vpmovmskb + tzcnt", "vpshufb nibble lookup, tzcnt boundaries, XXH3-64 per word", NGRAM_NOTE}},
+      "vpmovmskb + tzcnt", "vpshufb nibble lookup, tzcnt boundaries, XXH3-64 per word", NGRAM_NOTE,
+      "byteset_bits: vpshufb nibble tables per set, vpmovmskb"}},
     {"avx512",
      {"64-byte vpshufb, vptestmb/vpcmpb into mask registers", "4 sub-tables (scalar code on every ISA)",
       "4 sub-tables, vpmovb2m leads", "vpcmpeqb to mask + popcnt, masked tails", "vpmovb2m + tzcnt",
-      "64-byte vpshufb + vptestmb, tzcnt boundaries, XXH3-64 per word", NGRAM_NOTE}},
+      "64-byte vpshufb + vptestmb, tzcnt boundaries, XXH3-64 per word", NGRAM_NOTE,
+      "byteset_bits: 64-byte vpshufb nibble tables per set into mask registers"}},
     {"neon",
      {"4 x 16-byte vqtbl1q lookups, vpaddq movemask", "4 sub-tables (scalar code on every ISA)",
       "4 sub-tables, vmaxvq ASCII check", "vceqq + vaddlvq", "vmaxvq",
-      "vqtbl1q nibble lookup, ctz boundaries, XXH3-64 per word", NGRAM_NOTE}},
+      "vqtbl1q nibble lookup, ctz boundaries, XXH3-64 per word", NGRAM_NOTE,
+      "byteset_bits: vqtbl1q nibble tables per set"}},
 };
 
 static const char *how(const char *isa, int job)
