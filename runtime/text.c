@@ -559,6 +559,17 @@ static double paragraph_piece_score(size_t pieces) {
     return (pieces >= 3 && pieces <= 5) ? 1.0 : (pieces >= 2 && pieces <= 7) ? 0.7 : 0.4;
 }
 
+/* A paragraph ends (at a "\n\n" separator or the text's end): its last piece, its score. */
+static void close_paragraph(miair_stats_state *z) {
+    if (z->p_tok) z->p_pieces++;
+    if (z->para_nonblank) {
+        z->paragraphs++;
+        z->paragraph_sum += paragraph_piece_score(z->p_pieces);
+    }
+    z->p_tok = z->p_pieces = 0;
+    z->para_nonblank = 0;
+}
+
 static miair_status push_sentence(miair_scratch *s, size_t tokens) {
     if (tokens > s->sent_max || !s->sent_hist) {
         size_t need = tokens + 1;
@@ -653,13 +664,7 @@ static miair_status window_stats(miair_scratch *s, const miair_text *t, size_t b
                 if (z->p_tok) z->p_pieces++;
                 z->p_tok = 0;
             } else {
-                if (z->p_tok) z->p_pieces++;
-                if (z->para_nonblank) {
-                    z->paragraphs++;
-                    z->paragraph_sum += paragraph_piece_score(z->p_pieces);
-                }
-                z->p_tok = z->p_pieces = 0;
-                z->para_nonblank = 0;
+                close_paragraph(z);
             }
             prev = q + 1;
         }
@@ -680,13 +685,7 @@ static miair_status stats_finish(miair_scratch *s) {
     miair_status st;
     if (z->s_tok && (st = push_sentence(s, z->s_tok))) return st;
     z->s_tok = 0;
-    if (z->p_tok) z->p_pieces++;
-    if (z->para_nonblank) {
-        z->paragraphs++;
-        z->paragraph_sum += paragraph_piece_score(z->p_pieces);
-    }
-    z->p_tok = z->p_pieces = 0;
-    z->para_nonblank = 0;
+    close_paragraph(z);
     return MIAIR_OK;
 }
 
