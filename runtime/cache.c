@@ -1048,18 +1048,5 @@ miair_status miair_cache_stats_format(const miair_cache_stats *s, miair_stats_fo
         {"miair_cache_seconds_total", "", MIAIR_METRIC_COUNTER, "stage", "store", s->store_seconds, 0,
          "cache_store_seconds"},
     };
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return MIAIR_ERR_NOMEM;
-    int rc = miair_metrics_write(f, m, sizeof m / sizeof m[0], fmt);
-    if (fclose(f) != 0 || rc != 0) {
-        free(buf);
-        return MIAIR_ERR_NOMEM;
-    }
-    *out = buf;
-    if (out_len)
-        *out_len = len;
-    return MIAIR_OK;
+    return miair_metrics_format(m, sizeof m / sizeof m[0], fmt, out, out_len);
 }

@@ -84,12 +84,18 @@ miair_status miair_batch_stats_format(const miair_batch_stats *s, miair_stats_fo
         {"miair_threads", "Worker threads used.", MIAIR_METRIC_GAUGE, NULL, NULL, (double)s->threads, 1,
          "threads"},
     };
+    return miair_metrics_format(m, sizeof m / sizeof m[0], fmt, out, out_len);
+}
+
+miair_status miair_metrics_format(const miair_metric *m, size_t n, miair_stats_format fmt, char **out,
+                                  size_t *out_len)
+{
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return MIAIR_ERR_NOMEM;
-    int rc = miair_metrics_write(f, m, sizeof m / sizeof m[0], fmt);
+    int rc = miair_metrics_write(f, m, n, fmt);
     if (fclose(f) != 0 || rc != 0) {
         free(buf);
         return MIAIR_ERR_NOMEM;

@@ -27,4 +27,8 @@ typedef struct miair_metric {
 /* Writes the samples in the given format to f. Returns 0, or -1 on a write error. */
 int miair_metrics_write(FILE *f, const miair_metric *m, size_t n, miair_stats_format fmt);
 
+/* The same into a malloc'd string (*out, its length in *out_len if not NULL). */
+miair_status miair_metrics_format(const miair_metric *m, size_t n, miair_stats_format fmt, char **out,
+                                  size_t *out_len);
+
 #endif
