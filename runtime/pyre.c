@@ -225,27 +225,149 @@ static int translate_class(sbuf *b, const unsigned char *s, size_t *i, int icase
     return 0;
 }
 
+
+/* ---- \b next to a known word character: a one-sided boundary ----
+ * \b before an atom that must match a \w character is exactly "the previous
+ * character is not \w"; after one, "the next character is not \w". The
+ * translation uses these cheaper forms where the pattern text proves it. */
+
+static int is_word_ascii(int c) { return (c >= '0' && c <= '9') || is_ascii_alpha(c) || c == '_'; }
+
+/* Index just after the atom starting at i (a character, an escape, a class, a group). */
+static size_t skip_atom(const unsigned char *s, size_t i) {
+    if (s[i] == '\\') return s[i + 1] ? i + 2 : i + 1;
+    if (s[i] == '[') {
+        size_t j = i + 1;
+        if (s[j] == '^') j++;
+        if (s[j] == ']') j++;
+        while (s[j] && s[j] != ']') j += s[j] == '\\' && s[j + 1] ? 2 : 1;
+        return s[j] ? j + 1 : j;
+    }
+    if (s[i] == '(') {
+        int depth = 0;
+        size_t j = i;
+        while (s[j]) {
+            if (s[j] == '\\' && s[j + 1]) {
+                j += 2;
+                continue;
+            }
+            if (s[j] == '[') {
+                j = skip_atom(s, j);
+                continue;
+            }
+            if (s[j] == '(') depth++;
+            if (s[j] == ')' && --depth == 0) return j + 1;
+            j++;
+        }
+        return j;
+    }
+    if (s[i] >= 0x80) {
+        size_t j = i + 1;
+        while ((s[j] & 0xC0) == 0x80) j++;
+        return j;
+    }
+    return s[i] ? i + 1 : i;
+}
+
+/* The atom ending at j may be skipped (a quantifier ?, *, {0 or {, follows). */
+static int optional_after(const unsigned char *s, size_t j) {
+    return s[j] == '?' || s[j] == '*' || (s[j] == '{' && (s[j + 1] == '0' || s[j + 1] == ','));
+}
+
+/* A class [...] whose members are all ASCII word characters (or \w, \d). */
+static int class_is_word(const unsigned char *s, size_t i) {
+    size_t j = i + 1;
+    if (s[j] == '^') return 0;
+    int any = 0;
+    while (s[j] && !(s[j] == ']' && any)) {
+        if (s[j] == '\\') {
+            if (s[j + 1] != 'w' && s[j + 1] != 'd') return 0;
+            j += 2;
+        } else {
+            if (!is_word_ascii(s[j]) && s[j] != '-') return 0;
+            j++;
+        }
+        any = 1;
+    }
+    return any && s[j] == ']';
+}
+
+/* Every match of the pattern text from i on starts with a \w character. */
+static int starts_with_word(const unsigned char *s, size_t i) {
+    unsigned char c = s[i];
+    size_t end = skip_atom(s, i);
+    if (end == i || optional_after(s, end)) return 0;
+    if (c < 0x80 && is_word_ascii(c)) return 1;
+    if (c == '\\') return s[i + 1] == 'w' || s[i + 1] == 'd';
+    if (c == '[') return class_is_word(s, i);
+    if (c == '(') {
+        size_t j = i + 1;
+        if (s[j] == '?') {
+            if (s[j + 1] == ':')
+                j += 2;
+            else if (s[j + 1] == 'P' && s[j + 2] == '<') {
+                while (s[j] && s[j] != '>') j++;
+                if (s[j]) j++;
+            } else {
+                return 0; /* a lookaround consumes nothing */
+            }
+        }
+        for (;;) { /* every alternative */
+            if (!starts_with_word(s, j)) return 0;
+            while (s[j] && s[j] != '|' && s[j] != ')') j = skip_atom(s, j), j += 0;
+            if (s[j] != '|') break;
+            j++;
+        }
+        return 1;
+    }
+    return 0;
+}
+
 char *miair_pyre_translate(const char *py, unsigned flags, char *err, size_t errlen) {
     const unsigned char *s = (const unsigned char *)py;
     const int icase = (flags & MIAIR_PYRE_IGNORECASE) != 0;
     sbuf b = {0};
     size_t i = 0;
+    /* prev_word: the text consumed so far certainly ends with a \w character; per open group:
+     * lookaround or not, prev_word at its start, whether every alternative so far ended with \w */
+    int prev_word = 0, depth = 0, after_quant = 0;
+    struct {
+        int look, start_word, all_word;
+    } grp[64];
     while (s[i]) {
         unsigned char c = s[i];
+        int quant = 0;
+        if (c == '?' || c == '*' || c == '+' || c == '{') {
+            /* a quantifier: an optional atom may leave an earlier character last; '?' after one is lazy */
+            if (c == '?' && after_quant)
+                ;
+            else if (optional_after(s, i))
+                prev_word = 0;
+            quant = 1;
+        }
+        after_quant = quant;
         if (c == '\\') {
             size_t at = i;
             i++;
             int e = s[i];
             if (!e) return fail(&b, err, errlen, "trailing backslash", at);
             switch (e) {
-            case 'b': sb_puts(&b, "(?:(?<=" W_CLASS ")(?!" W_CLASS ")|(?<!" W_CLASS ")(?=" W_CLASS "))"); i++; continue;
+            case 'b':
+                if (starts_with_word(s, i + 1))
+                    sb_puts(&b, "(?<!" W_CLASS ")");
+                else if (prev_word)
+                    sb_puts(&b, "(?!" W_CLASS ")");
+                else
+                    sb_puts(&b, "(?:(?<=" W_CLASS ")(?!" W_CLASS ")|(?<!" W_CLASS ")(?=" W_CLASS "))");
+                i++;
+                continue;
             case 'B': sb_puts(&b, "(?:(?<=" W_CLASS ")(?=" W_CLASS ")|(?<!" W_CLASS ")(?!" W_CLASS "))"); i++; continue;
-            case 'w': sb_puts(&b, W_CLASS); i++; continue;
-            case 'W': sb_puts(&b, NW_CLASS); i++; continue;
-            case 's': sb_puts(&b, "["); sb_space_items(&b, 0); sb_puts(&b, "]"); i++; continue;
-            case 'S': sb_puts(&b, "[^"); sb_space_items(&b, 0); sb_puts(&b, "]"); i++; continue;
-            case 'd': sb_puts(&b, "\\p{Nd}"); i++; continue;
-            case 'D': sb_puts(&b, "\\P{Nd}"); i++; continue;
+            case 'w': sb_puts(&b, W_CLASS); i++; prev_word = 1; continue;
+            case 'W': sb_puts(&b, NW_CLASS); i++; prev_word = 0; continue;
+            case 's': sb_puts(&b, "["); sb_space_items(&b, 0); sb_puts(&b, "]"); i++; prev_word = 0; continue;
+            case 'S': sb_puts(&b, "[^"); sb_space_items(&b, 0); sb_puts(&b, "]"); i++; prev_word = 0; continue;
+            case 'd': sb_puts(&b, "\\p{Nd}"); i++; prev_word = 1; continue;
+            case 'D': sb_puts(&b, "\\P{Nd}"); i++; prev_word = 0; continue;
             case 'A': sb_puts(&b, "\\A"); i++; continue;
             case 'Z': sb_puts(&b, "\\z"); i++; continue;
             default: break;
@@ -253,6 +375,7 @@ char *miair_pyre_translate(const char *py, unsigned flags, char *err, size_t err
             uint32_t cp;
             int r = escape_cp(s, &i, &cp);
             if (r <= 0) return fail(&b, err, errlen, "unsupported escape", at);
+            prev_word = cp < 128 && is_word_ascii((int)cp);
             if (icase && cp < 128 && is_ascii_alpha((int)cp)) {
                 sb_puts(&b, "[");
                 sb_class_char(&b, cp, 1);
@@ -269,9 +392,37 @@ char *miair_pyre_translate(const char *py, unsigned flags, char *err, size_t err
         if (c == '[') {
             const char *why = NULL;
             size_t at = i;
+            prev_word = class_is_word(s, i);
             i++;
             if (translate_class(&b, s, &i, icase, &why) < 0) return fail(&b, err, errlen, why, at);
             continue;
+        }
+        if (c == '(') {
+            if (depth >= 64) return fail(&b, err, errlen, "groups nested too deeply", i);
+            int n2 = s[i + 1] == '?' ? s[i + 2] : 0;
+            grp[depth].look = n2 == '=' || n2 == '!' || (n2 == '<' && (s[i + 3] == '=' || s[i + 3] == '!'));
+            grp[depth].start_word = prev_word;
+            grp[depth].all_word = 1;
+            depth++;
+        } else if (c == '|') {
+            if (depth) {
+                grp[depth - 1].all_word &= prev_word;
+                prev_word = grp[depth - 1].start_word;
+            } else {
+                prev_word = 0;
+            }
+        } else if (c == ')' && depth) {
+            depth--;
+            if (grp[depth].look)
+                prev_word = grp[depth].start_word; /* a lookaround consumes nothing */
+            else
+                prev_word = grp[depth].all_word & prev_word;
+        } else if (c == '.') {
+            prev_word = 0;
+        } else if (c < 128 && c != '^' && c != '$' && !quant) {
+            prev_word = is_word_ascii(c);
+        } else if (c >= 0x80) {
+            prev_word = 0;
         }
         if (c == '(' && s[i + 1] == '?') {
             /* (?:  (?=  (?!  (?<=  (?<!  pass through; (?P<name> -> (?<name> */
