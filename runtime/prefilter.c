@@ -195,10 +195,10 @@ static void parse_class(parser *p, cset *out) {
 
 static void parse_alt(parser *p, atom *group);
 
-/* The leading plain literal characters (up to 4) of a sequence of atoms. */
+/* The leading plain literal characters (up to 8) of a sequence of atoms. */
 static void lit_prefix(miair_litprefix *lp, const atom *atoms, int n) {
     memset(lp, 0, sizeof *lp);
-    for (int k = 0; k < n && k < 4; k++) {
+    for (int k = 0; k < n && k < 8; k++) {
         const atom *a = &atoms[k];
         if (!a->literal || a->quantified) break; /* non-ASCII members are case variants: such bytes pass */
         unsigned c = 0, count = 0;
@@ -216,9 +216,9 @@ static void lit_prefix(miair_litprefix *lp, const atom *atoms, int n) {
     /* word form: OR-ing 0x20 lowers ASCII letters (and maps a few other bytes onto lowercase letters:
      * extra candidates, never missed ones) */
     for (unsigned k = 0; k < lp->len; k++) {
-        lp->mask32 |= 0xFFu << (8 * k);
-        lp->val32 |= (uint32_t)lp->c[k] << (8 * k);
-        if ((lp->fold >> k) & 1) lp->fold32 |= 0x20u << (8 * k);
+        lp->mask64 |= 0xFFull << (8 * k);
+        lp->val64 |= (uint64_t)lp->c[k] << (8 * k);
+        if ((lp->fold >> k) & 1) lp->fold64 |= 0x20ull << (8 * k);
     }
 }
 

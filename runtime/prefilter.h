@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct {
     uint64_t bits[4];
@@ -18,12 +19,12 @@ typedef struct {
 static inline int miair_byteset_has(const miair_byteset *s, unsigned b) { return (s->bits[b >> 6] >> (b & 63)) & 1; }
 static inline void miair_byteset_add(miair_byteset *s, unsigned b) { s->bits[b >> 6] |= 1ull << (b & 63); }
 
-/* A literal prefix of a match: len ASCII characters; bit k of fold: compare case-insensitively (ASCII). */
+/* A literal prefix of a match: len (<= 8) ASCII characters; bit k of fold: compare case-insensitively (ASCII). */
 typedef struct {
     uint8_t len, fold;
-    uint8_t c[4];
-    /* the same as little-endian words over 4 text bytes: ((w | fold32) & mask32) == val32 */
-    uint32_t val32, mask32, fold32;
+    uint8_t c[8];
+    /* the same as little-endian words over 8 text bytes: ((w | fold64) & mask64) == val64 */
+    uint64_t val64, mask64, fold64;
 } miair_litprefix;
 
 #define MIAIR_PF_MAX_LITS 16
@@ -88,12 +89,16 @@ static inline int miair_prefilter_may_start(const miair_prefilter *pf, const uin
     }
     if (pf->nlits) {
         int any = 0;
-        if (p + 4 <= n) {
-            uint32_t w = (uint32_t)s[p] | (uint32_t)s[p + 1] << 8 | (uint32_t)s[p + 2] << 16 | (uint32_t)s[p + 3] << 24;
+        if (p + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+            w = __builtin_bswap64(w); /* byte k in bits 8k..8k+7 */
+#endif
             for (int j = 0; j < pf->nlits && !any; j++) {
                 const miair_litprefix *lp = &pf->lits[j];
                 /* a non-ASCII byte in the literal's span could be a case variant: let the regex decide */
-                any = (w & lp->mask32 & 0x80808080u) || ((w | lp->fold32) & lp->mask32) == lp->val32;
+                any = (w & lp->mask64 & 0x8080808080808080ull) || ((w | lp->fold64) & lp->mask64) == lp->val64;
             }
         } else {
             for (int j = 0; j < pf->nlits && !any; j++) {
