@@ -130,6 +130,10 @@ static miair_status runs_block(const miair_engine *e, miair_scratch *s, const mi
         E &= E - 1;
         if ((ends >> q) & 1) {
             s->run_chars[id] += miair_popcount64(R & ~CT & bits_below(q) & ~bits_below(from));
+            if (s->run_chars[id] < e->pf[id].run_min) { /* too short: most runs, no call */
+                s->in_run[id] = 0;
+                continue;
+            }
             if ((st = run_end(e, s, t, r, id, pos0 + q))) return st;
         } else {
             run_begin(s, id, pos0 + q);
