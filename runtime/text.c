@@ -258,6 +258,22 @@ static int word_index_grow(miair_scratch *s) {
     return 0;
 }
 
+/* Equal keys of len bytes. Both buffers keep KEY_SLACK readable bytes past any key, so keys of up
+ * to 16 bytes (nearly all words) compare as two masked 64-bit words. */
+#define KEY_SLACK 16
+static inline int same_key(const char *a, const uint8_t *b, size_t len) {
+    if (len > 16) return !memcmp(a, b, len);
+    uint64_t a0, a1, b0, b1;
+    memcpy(&a0, a, 8), memcpy(&a1, a + 8, 8), memcpy(&b0, b, 8), memcpy(&b1, b + 8, 8);
+    /* little-endian loads: byte k of the key is bits 8k..8k+7 (big-endian: bytes from the top) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    a0 = __builtin_bswap64(a0), a1 = __builtin_bswap64(a1), b0 = __builtin_bswap64(b0), b1 = __builtin_bswap64(b1);
+#endif
+    uint64_t m0 = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
+    uint64_t m1 = len <= 8 ? 0 : len >= 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
+    return !(((a0 ^ b0) & m0) | ((a1 ^ b1) & m1));
+}
+
 static miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len, size_t cps) {
     if (!s->word_index && word_index_grow(s)) return MIAIR_ERR_NOMEM;
     s->nwords++;
@@ -268,7 +284,7 @@ static miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len, s
     for (;;) {
         uint32_t e = s->word_index[slot];
         if (e == WORD_SLOT_EMPTY) break;
-        if (w[e].hash == h && w[e].key_len == len && !memcmp(s->word_keys.p + w[e].key_off, key, len)) {
+        if (w[e].hash == h && w[e].key_len == len && same_key(s->word_keys.p + w[e].key_off, key, len)) {
             w[e].count++;
             return MIAIR_OK;
         }
@@ -277,11 +293,18 @@ static miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len, s
     size_t nent = s->words.len / sizeof *w;
     if (nent >= UINT32_MAX - 1) return MIAIR_ERR_TOO_BIG;
     miair_word nw = {h, s->word_keys.len, len, 1};
-    if (miair_buf_append(&s->word_keys, key, len) || miair_buf_append(&s->words, &nw, sizeof nw))
+    if (miair_buf_reserve(&s->word_keys, len + KEY_SLACK) || miair_buf_append(&s->word_keys, key, len) ||
+        miair_buf_append(&s->words, &nw, sizeof nw))
         return MIAIR_ERR_NOMEM;
     s->word_index[slot] = (uint32_t)nent;
     if (2 * (nent + 1) > s->word_slots && word_index_grow(s)) return MIAIR_ERR_NOMEM;
     return MIAIR_OK;
+}
+
+/* The word collected in s->pending (readable slack kept past it for same_key). */
+static miair_status pending_add(miair_scratch *s, size_t cps) {
+    if (miair_buf_reserve(&s->pending, KEY_SLACK)) return MIAIR_ERR_NOMEM;
+    return word_add(s, (const uint8_t *)s->pending.p, s->pending.len, cps);
 }
 
 static const uint8_t ascii_word_byte[128] = {
@@ -318,7 +341,7 @@ static miair_status window_words_ascii(miair_scratch *s, const uint8_t *lw, size
             in = 0;
             if (s->pending.len) {
                 if (miair_buf_append(&s->pending, lw, end)) return MIAIR_ERR_NOMEM;
-                st = word_add(s, (const uint8_t *)s->pending.p, s->pending.len, s->pending_cps + end);
+                st = pending_add(s, s->pending_cps + end);
                 s->pending.len = s->pending_cps = 0;
             } else {
                 st = word_add(s, lw + start, end - start, end - start);
@@ -334,7 +357,7 @@ static miair_status window_words_ascii(miair_scratch *s, const uint8_t *lw, size
         s->pending_cps += len;
     }
     if (last && s->pending.len) {
-        if ((st = word_add(s, (const uint8_t *)s->pending.p, s->pending.len, s->pending_cps))) return st;
+        if ((st = pending_add(s, s->pending_cps))) return st;
         s->pending.len = s->pending_cps = 0;
     }
     return MIAIR_OK;
@@ -356,7 +379,7 @@ static miair_status window_words(miair_scratch *s, const uint8_t *lw, size_t n, 
                 i = j;
             }
             if (s->pending.len) { /* the pending word ended at the window edge */
-                if ((st = word_add(s, (const uint8_t *)s->pending.p, s->pending.len, s->pending_cps))) return st;
+                if ((st = pending_add(s, s->pending_cps))) return st;
                 s->pending.len = s->pending_cps = 0;
             }
         }
@@ -381,14 +404,14 @@ static miair_status window_words(miair_scratch *s, const uint8_t *lw, size_t n, 
         if (s->pending.len) {
             if (miair_buf_append(&s->pending, lw + a, i - a)) return MIAIR_ERR_NOMEM;
             s->pending_cps += cps;
-            if ((st = word_add(s, (const uint8_t *)s->pending.p, s->pending.len, s->pending_cps))) return st;
+            if ((st = pending_add(s, s->pending_cps))) return st;
             s->pending.len = s->pending_cps = 0;
         } else if ((st = word_add(s, lw + a, i - a, cps))) {
             return st;
         }
     }
     if (last && s->pending.len) {
-        if ((st = word_add(s, (const uint8_t *)s->pending.p, s->pending.len, s->pending_cps))) return st;
+        if ((st = pending_add(s, s->pending_cps))) return st;
         s->pending.len = s->pending_cps = 0;
     }
     return MIAIR_OK;
@@ -409,7 +432,7 @@ static miair_status window_lower(miair_scratch *s, const miair_text *t, int asci
     const uint8_t *u = t->u8 + s->wa;
     const size_t n = s->wb - s->wa;
     s->lw8.len = 0;
-    if (miair_buf_reserve(&s->lw8, ascii ? n + 1 : 2 * n + 8)) return MIAIR_ERR_NOMEM;
+    if (miair_buf_reserve(&s->lw8, (ascii ? n : 2 * n + 8) + KEY_SLACK)) return MIAIR_ERR_NOMEM;
     uint8_t *out = (uint8_t *)s->lw8.p;
     if (ascii) {
         size_t i = 0;
@@ -441,7 +464,7 @@ static miair_status window_lower(miair_scratch *s, const miair_text *t, int asci
     /* mixed text: ASCII bytes lowered in place, other characters decoded, lowered, re-encoded
      * (a lowered character takes at most 3 bytes per 2 of the original: U+0130 -> "i\u0307") */
     s->lw8_ascii = 0;
-    if (miair_buf_reserve(&s->lw8, 2 * n + 8)) return MIAIR_ERR_NOMEM;
+    if (miair_buf_reserve(&s->lw8, 2 * n + 8 + KEY_SLACK)) return MIAIR_ERR_NOMEM;
     out = (uint8_t *)s->lw8.p;
     unsigned prev = s->sigma_prev;
     size_t o = 0;
