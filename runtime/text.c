@@ -274,7 +274,20 @@ static inline int same_key(const char *a, const uint8_t *b, size_t len) {
     return !(((a0 ^ b0) & m0) | ((a1 ^ b1) & m1));
 }
 
-static miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len, size_t cps) {
+/* A new distinct word at its free slot (the rare path of word_add). */
+static miair_status word_insert(miair_scratch *s, const uint8_t *key, size_t len, uint64_t h, size_t slot) {
+    size_t nent = s->words.len / sizeof(miair_word);
+    if (nent >= UINT32_MAX - 1) return MIAIR_ERR_TOO_BIG;
+    miair_word nw = {h, s->word_keys.len, len, 1};
+    if (miair_buf_reserve(&s->word_keys, len + KEY_SLACK) || miair_buf_append(&s->word_keys, key, len) ||
+        miair_buf_append(&s->words, &nw, sizeof nw))
+        return MIAIR_ERR_NOMEM;
+    s->word_index[slot] = (uint32_t)nent;
+    if (2 * (nent + 1) > s->word_slots && word_index_grow(s)) return MIAIR_ERR_NOMEM;
+    return MIAIR_OK;
+}
+
+static inline miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len, size_t cps) {
     if (!s->word_index && word_index_grow(s)) return MIAIR_ERR_NOMEM;
     s->nwords++;
     s->words_cp_total += cps;
@@ -290,15 +303,7 @@ static miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len, s
         }
         slot = (slot + 1) & mask;
     }
-    size_t nent = s->words.len / sizeof *w;
-    if (nent >= UINT32_MAX - 1) return MIAIR_ERR_TOO_BIG;
-    miair_word nw = {h, s->word_keys.len, len, 1};
-    if (miair_buf_reserve(&s->word_keys, len + KEY_SLACK) || miair_buf_append(&s->word_keys, key, len) ||
-        miair_buf_append(&s->words, &nw, sizeof nw))
-        return MIAIR_ERR_NOMEM;
-    s->word_index[slot] = (uint32_t)nent;
-    if (2 * (nent + 1) > s->word_slots && word_index_grow(s)) return MIAIR_ERR_NOMEM;
-    return MIAIR_OK;
+    return word_insert(s, key, len, h, slot);
 }
 
 /* The word collected in s->pending (readable slack kept past it for same_key). */
