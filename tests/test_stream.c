@@ -44,11 +44,9 @@ static void paragraph(FILE *f) {
 /* A document of about `bytes` bytes in the SPEC §6 shape, with extra texture
  * (adversarial pieces) when rich. */
 static char *write_doc(size_t bytes, int rich) {
-    char path[] = "/tmp/miair-stream-test-XXXXXX";
     const char *dir = getenv("TMPDIR");
     char *p = malloc(4096);
     snprintf(p, 4096, "%s/miair-stream-test-XXXXXX", dir && *dir ? dir : "/tmp");
-    (void)path;
     int fd = mkstemp(p);
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
