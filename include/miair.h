@@ -44,12 +44,27 @@ typedef struct miair_config {
     /* Non-zero: documents carry `last_updated` metadata (adds the 0.9
      * accuracy sub-score of SPEC §3). Default 0. */
     int has_last_updated;
+    /* Which parts of the record miair_result_to_json() writes: MIAIR_OUTPUT_* bits; 0 or
+     * MIAIR_OUTPUT_ALL = the whole record of docs/record.md. The analysis itself is always
+     * complete (accessors see everything). */
+    unsigned outputs;
     /* Bytes of text analyzed at a time (a document is walked in windows with
      * state carried across them). 0 = the environment's MIAIR_WINDOW_BYTES
      * if set, else 256 KiB; at least 64. Results never depend on it; memory
      * does. */
     size_t window_bytes;
 } miair_config;
+
+/* Parts of the JSON record (miair_config.outputs). document_id is always written. */
+enum {
+    MIAIR_OUTPUT_PREVIEW = 1u << 0,         /* content_preview */
+    MIAIR_OUTPUT_ENTROPY = 1u << 1,         /* entropy_stats */
+    MIAIR_OUTPUT_QUALITY = 1u << 2,         /* quality_metrics, quality_issues */
+    MIAIR_OUTPUT_PATTERNS = 1u << 3,        /* patterns_summary, patterns, improvement_map, insights */
+    MIAIR_OUTPUT_OCCURRENCES = 1u << 4,     /* each pattern's "occurrences" list (with MIAIR_OUTPUT_PATTERNS) */
+    MIAIR_OUTPUT_RECOMMENDATIONS = 1u << 5, /* improvement_potential, recommendations */
+    MIAIR_OUTPUT_ALL = (1u << 6) - 1
+};
 
 /* Fills *cfg with the defaults. */
 void miair_config_init(miair_config *cfg);

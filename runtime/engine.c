@@ -27,6 +27,7 @@ void miair_config_init(miair_config *cfg) {
     if (!cfg) return;
     memset(cfg, 0, sizeof *cfg);
     for (int i = 0; i < 4; i++) cfg->weights[i] = 0.25;
+    cfg->outputs = MIAIR_OUTPUT_ALL;
 }
 
 /* The regexes behind the quality metrics (SPEC §1, §3) and two custom rules (§4). */
@@ -283,6 +284,7 @@ miair_status miair_analyze_text(const miair_engine *e, miair_scratch *s, const m
     miair_result *r = calloc(1, sizeof *r);
     if (!r) return MIAIR_ERR_NOMEM;
     s->k = e->k;
+    r->outputs = e->cfg.outputs ? e->cfg.outputs & MIAIR_OUTPUT_ALL : MIAIR_OUTPUT_ALL;
     miair_status st = analyze_text(e, s, t, r);
     if (st) {
         miair_result_free(r);

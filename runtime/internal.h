@@ -115,6 +115,7 @@ typedef struct {
 
 struct miair_result {
     int empty;
+    unsigned outputs; /* MIAIR_OUTPUT_* parts of the JSON record */
     double num[MIAIR_FIELD_COUNT_];
     double sub[4][MIAIR_MAX_SUBSCORES];
     int nsub[4];

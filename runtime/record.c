@@ -183,7 +183,7 @@ static void summary(jw *w, const miair_result *r) {
     put(w, "}", 1);
 }
 
-static void patterns(jw *w, const miair_result *r) {
+static void patterns(jw *w, const miair_result *r, int occurrences) {
     KEY(w, "patterns");
     put(w, "[", 1);
     for (size_t i = 0; i < r->npat; i++) {
@@ -195,8 +195,12 @@ static void patterns(jw *w, const miair_result *r) {
         KEY(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
         KEY(w, "priority"), jint(w, (size_t)ru->priority), put(w, ",", 1);
         KEY(w, "description"), jcstr(w, ru->description), put(w, ",", 1);
-        KEY(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
-        KEY(w, "occurrences");
+        KEY(w, "action"), jcstr(w, ru->action);
+        if (!occurrences) { /* outputs without MIAIR_OUTPUT_OCCURRENCES: their count only */
+            put(w, ",", 1), KEY(w, "occurrence_count"), jint(w, r->occ[r->pat_rule[i]].n), put(w, "}", 1);
+            continue;
+        }
+        put(w, ",", 1), KEY(w, "occurrences");
         put(w, "[", 1);
         const miair_occvec *ov = &r->occ[r->pat_rule[i]];
         for (size_t j = 0; j < ov->n; j++) {
@@ -277,29 +281,38 @@ static miair_status done(jw *w, char **out, size_t *out_len) {
 miair_status miair_result_to_json(const miair_result *r, const char *document_id, size_t id_len, char **out,
                                   size_t *out_len) {
     if (!r || !out || !out_len || (!document_id && id_len)) return MIAIR_ERR_INVALID;
+    const unsigned o = r->outputs ? r->outputs : MIAIR_OUTPUT_ALL;
     jw w = {0};
+    if (miair_buf_reserve(&w.b, 4096 + r->arena.len)) return MIAIR_ERR_NOMEM;
     put(&w, "{", 1);
-    KEY(&w, "document_id"), doc_id(&w, document_id ? document_id : "", id_len), put(&w, ",", 1);
-    KEY(&w, "content_preview"), jstr(&w, r->arena.p + r->preview_off, r->preview_len), put(&w, ",", 1);
-    entropy_stats(&w, r), put(&w, ",", 1);
-    quality(&w, r), put(&w, ",", 1);
-    summary(&w, r), put(&w, ",", 1);
-    KEY(&w, "improvement_potential"), jnum(&w, r->num[MIAIR_IMPROVEMENT_POTENTIAL]), put(&w, ",", 1);
-    KEY(&w, "recommendations"), strlist(&w, r, MIAIR_LIST_RECOMMENDATIONS), put(&w, ",", 1);
-    patterns(&w, r), put(&w, ",", 1);
-    if (r->empty)
-        KEY(&w, "improvement_map"), put(&w, "{}", 2);
-    else
-        improvement_map(&w, r);
-    put(&w, ",", 1);
-    KEY(&w, "insights"), strlist(&w, r, MIAIR_LIST_INSIGHTS), put(&w, ",", 1);
-    KEY(&w, "quality_issues");
-    put(&w, "{", 1);
-    for (int d = 0; d < 4; d++) {
-        if (d) put(&w, ",", 1);
-        key(&w, dim_names[d]), strlist(&w, r, (miair_list)(MIAIR_LIST_ISSUES_COMPLETENESS + d));
+    KEY(&w, "document_id"), doc_id(&w, document_id ? document_id : "", id_len);
+    if (o & MIAIR_OUTPUT_PREVIEW)
+        put(&w, ",", 1), KEY(&w, "content_preview"), jstr(&w, r->arena.p + r->preview_off, r->preview_len);
+    if (o & MIAIR_OUTPUT_ENTROPY) put(&w, ",", 1), entropy_stats(&w, r);
+    if (o & MIAIR_OUTPUT_QUALITY) put(&w, ",", 1), quality(&w, r);
+    if (o & MIAIR_OUTPUT_PATTERNS) put(&w, ",", 1), summary(&w, r);
+    if (o & MIAIR_OUTPUT_RECOMMENDATIONS) {
+        put(&w, ",", 1), KEY(&w, "improvement_potential"), jnum(&w, r->num[MIAIR_IMPROVEMENT_POTENTIAL]);
+        put(&w, ",", 1), KEY(&w, "recommendations"), strlist(&w, r, MIAIR_LIST_RECOMMENDATIONS);
     }
-    put(&w, "}}", 2);
+    if (o & MIAIR_OUTPUT_PATTERNS) {
+        put(&w, ",", 1), patterns(&w, r, (o & MIAIR_OUTPUT_OCCURRENCES) != 0), put(&w, ",", 1);
+        if (r->empty)
+            KEY(&w, "improvement_map"), put(&w, "{}", 2);
+        else
+            improvement_map(&w, r);
+        put(&w, ",", 1), KEY(&w, "insights"), strlist(&w, r, MIAIR_LIST_INSIGHTS);
+    }
+    if (o & MIAIR_OUTPUT_QUALITY) {
+        put(&w, ",", 1), KEY(&w, "quality_issues");
+        put(&w, "{", 1);
+        for (int d = 0; d < 4; d++) {
+            if (d) put(&w, ",", 1);
+            key(&w, dim_names[d]), strlist(&w, r, (miair_list)(MIAIR_LIST_ISSUES_COMPLETENESS + d));
+        }
+        put(&w, "}", 1);
+    }
+    put(&w, "}", 1);
     return done(&w, out, out_len);
 }
 

@@ -1768,10 +1768,65 @@ static void test_concurrency(void **state)
     free(wide);
 }
 
+/* miair_config.outputs: the record keeps only the parts asked for; 0 and ALL are the whole record. */
+static void test_outputs(void **state)
+{
+    (void)state;
+    static const char doc[] = "# Intro\n\nThis is used. It was created by some API.\n\n```\ncode()\n```\n";
+    miair_config c;
+    miair_config_init(&c);
+    assert_int_equal(c.outputs, MIAIR_OUTPUT_ALL);
+    char *full = NULL, *zero = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        c.outputs = pass ? 0 : MIAIR_OUTPUT_ALL;
+        miair_engine *e;
+        miair_result *r;
+        size_t len;
+        assert_int_equal(miair_engine_create(&c, &e), MIAIR_OK);
+        assert_int_equal(miair_analyze(e, doc, sizeof doc - 1, &r), MIAIR_OK);
+        char *j = to_json(r, "d", 1, &len);
+        if (pass) zero = j; else full = j;
+        miair_result_free(r);
+        miair_engine_free(e);
+    }
+    assert_string_equal(full, zero);
+    assert_non_null(strstr(full, "\"occurrences\":["));
+
+    struct {
+        unsigned outputs;
+        const char *present[4];
+        const char *absent[4];
+    } cases[] = {
+        {MIAIR_OUTPUT_ENTROPY, {"\"entropy_stats\"", NULL}, {"\"quality_metrics\"", "\"patterns\"", "\"content_preview\"", "\"recommendations\""}},
+        {MIAIR_OUTPUT_PATTERNS, {"\"patterns\"", "\"occurrence_count\"", "\"insights\"", NULL}, {"\"occurrences\":[", "\"entropy_stats\"", "\"quality_issues\"", NULL}},
+        {MIAIR_OUTPUT_QUALITY | MIAIR_OUTPUT_RECOMMENDATIONS, {"\"quality_metrics\"", "\"quality_issues\"", "\"recommendations\"", NULL}, {"\"patterns\"", "\"entropy_stats\"", NULL, NULL}},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        c.outputs = cases[k].outputs;
+        miair_engine *e;
+        miair_result *r;
+        size_t len;
+        assert_int_equal(miair_engine_create(&c, &e), MIAIR_OK);
+        assert_int_equal(miair_analyze(e, doc, sizeof doc - 1, &r), MIAIR_OK);
+        char *j = to_json(r, "d", 1, &len);
+        assert_non_null(strstr(j, "{\"document_id\":\"d\""));
+        for (int q = 0; q < 4 && cases[k].present[q]; q++) assert_non_null(strstr(j, cases[k].present[q]));
+        for (int q = 0; q < 4 && cases[k].absent[q]; q++) assert_null(strstr(j, cases[k].absent[q]));
+        /* the analysis is complete whatever is serialized */
+        assert_true(miair_result_number(r, MIAIR_PATTERN_COUNT) > 0);
+        miair_free(j);
+        miair_result_free(r);
+        miair_engine_free(e);
+    }
+    miair_free(full);
+    miair_free(zero);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decoding),
+        cmocka_unit_test(test_outputs),
         cmocka_unit_test(test_entropy_character),
         cmocka_unit_test(test_entropy_word),
         cmocka_unit_test(test_entropy_sentence),
