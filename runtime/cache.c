@@ -211,6 +211,8 @@ miair_status miair_engine_digest(const miair_engine *e, miair_digest *out)
     for (int i = 0; i < 4; i++)
         upd_f64(&st, e->weights[i]);
     upd_u64(&st, e->cfg.has_last_updated != 0);
+    /* the parts of the record written (a cached record is that JSON text) */
+    upd_u64(&st, e->cfg.outputs ? (e->cfg.outputs & MIAIR_OUTPUT_ALL) : MIAIR_OUTPUT_ALL);
     upd_u64(&st, MIAIR_RULES);
     for (int i = 0; i < MIAIR_RULES; i++) {
         const miair_rule *r = &miair_rules[i];

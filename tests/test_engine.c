@@ -1820,6 +1820,18 @@ static void test_outputs(void **state)
     }
     miair_free(full);
     miair_free(zero);
+    /* a cached record is JSON text: engines writing different parts have different cache digests */
+    miair_engine *ea, *eb;
+    miair_digest da, db;
+    c.outputs = MIAIR_OUTPUT_ALL;
+    assert_int_equal(miair_engine_create(&c, &ea), MIAIR_OK);
+    c.outputs = MIAIR_OUTPUT_ENTROPY;
+    assert_int_equal(miair_engine_create(&c, &eb), MIAIR_OK);
+    assert_int_equal(miair_engine_digest(ea, &da), MIAIR_OK);
+    assert_int_equal(miair_engine_digest(eb, &db), MIAIR_OK);
+    assert_true(memcmp(da.bytes, db.bytes, sizeof da.bytes) != 0);
+    miair_engine_free(ea);
+    miair_engine_free(eb);
 }
 
 int main(void)
