@@ -70,23 +70,13 @@ typedef struct {
  * anything outside the analysed subset yields usable = 0. */
 void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned pyre_flags);
 
-/* Whether a match may start at byte p of s[0..n) (the filters above; not run_shape). */
+/* The conditions above that the engine's tables do not apply, at byte p of s[0..n): the head run,
+ * the literal prefixes. The first byte, line start, word boundary and pair conditions are applied
+ * by the caller for all regexes at once (first_mask, line_start_mask, nonword_mask, pair_mask in
+ * runtime/scan.c), the C*D condition with the run it remembers; run shapes are matched apart. */
 static inline int miair_prefilter_may_start(const miair_prefilter *pf, const uint8_t *s, size_t n, size_t p) {
-    uint8_t b = s[p];
-    if (!miair_byteset_has(&pf->first, b)) return 0;
-    if (pf->line_start && p && s[p - 1] != '\n') return 0;
-    if (pf->nonword_before && p && b < 0x80) {
-        uint8_t a = s[p - 1];
-        if (a < 0x80 && ((a >= '0' && a <= '9') || (a >= 'A' && a <= 'Z') || (a >= 'a' && a <= 'z') || a == '_'))
-            return 0;
-    }
     for (unsigned k = 1; k < pf->head_min; k++)
         if (p + k >= n || !miair_byteset_has(&pf->head, s[p + k])) return 0;
-    /* has_star is checked by the caller, which remembers the run it skipped (runtime/scan.c) */
-    if (pf->has_pairs && b < 0x80 && p + 1 < n && s[p + 1] < 0x80) {
-        uint8_t c = s[p + 1];
-        if (!((pf->pairs[b][c >> 6] >> (c & 63)) & 1)) return 0;
-    }
     if (pf->nlits) {
         int any = 0;
         if (p + 8 <= n) {
