@@ -71,9 +71,6 @@ typedef struct {
 
 extern const miair_rule miair_rules[MIAIR_RULES];
 
-/* scan_sets bits: the byte starts a prefiltered regex anywhere / only after a
- * non-word byte (leading \b) / only at a line start (leading ^); is [0-9A-Za-z_]. */
-enum { SCAN_ANY = 1, SCAN_NW = 2, SCAN_LS = 4, SCAN_WORD = 8, SCAN_RUN0 = 16 }; /* SCAN_RUN0 << i: run regex i */
 #define MIAIR_BITMAP_RUNS 4 /* run-shaped regexes scanned from bitmaps (byteset_bits sets 3..6) */
 
 struct miair_engine {
@@ -85,7 +82,6 @@ struct miair_engine {
     uint32_t first_mask[256];      /* byte -> prefiltered regexes (bit = id) whose match may start with it */
     uint32_t nonword_mask;         /* regexes whose match needs a non-word byte before an ASCII first byte */
     uint32_t line_start_mask;      /* regexes whose match starts a line */
-    uint8_t scan_sets[256];        /* SCAN_* bits of each byte */
     /* first-byte and run sets for the byteset_bits kernel: 0 ANY, 1 NW, 2 LS, 3.. run classes (pairs
      * are checked per candidate with pair_mask); for all regexes, and for the rule regexes alone */
     struct miair_bytesets bsets, bsets_rules;

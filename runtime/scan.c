@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "unicode.h"
 
 static inline uint64_t bits_below(unsigned q) { return q >= 64 ? ~0ull : (1ull << q) - 1; }
 
@@ -225,7 +226,7 @@ static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const
     if (p) {
         const uint8_t a = u[p - 1];
         if (a != '\n') m &= ~e->line_start_mask;
-        if (b < 0x80 && a < 0x80 && (e->scan_sets[a] & SCAN_WORD)) m &= ~e->nonword_mask;
+        if (b < 0x80 && a < 0x80 && miair_uc_isword(a)) m &= ~e->nonword_mask;
     }
     while (m) {
         int id = __builtin_ctz(m);
@@ -275,7 +276,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
     const struct miair_bytesets *bsets = rules_only ? &e->bsets_rules : &e->bsets;
     uint64_t *sb = s->setbits;
     if (blocks) e->k->byteset_bits(u + s->wa, s->wb - s->wa, bsets, sb, SET_STRIDE);
-    uint64_t wcarry = s->wa && u[s->wa - 1] < 0x80 && (e->scan_sets[u[s->wa - 1]] & SCAN_WORD);
+    uint64_t wcarry = s->wa && u[s->wa - 1] < 0x80 && miair_uc_isword(u[s->wa - 1]);
     uint64_t ncarry = !s->wa || u[s->wa - 1] == '\n';
     for (size_t bi = 0; bi < blocks; bi++) {
         const size_t pos0 = s->wa + 64 * bi;
@@ -316,29 +317,6 @@ miair_status miair_scan_finish(const miair_engine *e, miair_scratch *s, const mi
     return MIAIR_OK;
 }
 
-/* SCAN_* bits of each byte for the regexes in idmask. */
-static void build_sets(miair_engine *e, uint32_t idmask, uint8_t *sets) {
-    for (unsigned b = 0; b < 256; b++) {
-        uint8_t f = 0;
-        if ((b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || b == '_') f |= SCAN_WORD;
-        for (int id = 0; id < RX_COUNT; id++) {
-            if (!((e->first_mask[b] & idmask) >> id & 1) || b >= 0x80) continue;
-            if (e->pf[id].line_start)
-                f |= SCAN_LS;
-            else if (e->pf[id].nonword_before)
-                f |= SCAN_NW;
-            else
-                f |= SCAN_ANY;
-        }
-        for (int k = 0; k < e->nruns; k++) { /* the text's last byte: no next byte, no pair filter */
-            const miair_prefilter *pf = &e->pf[e->run_ids[k]];
-            if (((idmask >> e->run_ids[k]) & 1) && (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii))
-                f |= (uint8_t)(SCAN_RUN0 << k);
-        }
-        sets[b] = f;
-    }
-}
-
 /* The first-byte sets (ASCII: 0 ANY, 1 NW, 2 LS; no pair filter, try_at applies it) and the exact
  * run classes (3..) of the regexes in idmask, for the byteset_bits kernel. */
 static void build_bytesets(miair_engine *e, uint32_t idmask, struct miair_bytesets *out) {
@@ -362,7 +340,6 @@ void miair_scan_prepare(miair_engine *e) {
     e->nruns = 0;
     for (int id = 0; id < RX_COUNT && e->nruns < MIAIR_BITMAP_RUNS; id++)
         if (e->rx[id].code && e->pf[id].usable && e->pf[id].run_shape) e->run_ids[e->nruns++] = id;
-    build_sets(e, ~0u, e->scan_sets);
     build_bytesets(e, ~0u, &e->bsets);
     build_bytesets(e, ~0u << RX_RULE0, &e->bsets_rules);
     /* pair filters folded into one table: a regex without one passes every pair */

@@ -312,15 +312,6 @@ static miair_status pending_add(miair_scratch *s, size_t cps) {
     return word_add(s, (const uint8_t *)s->pending.p, s->pending.len, cps);
 }
 
-static const uint8_t ascii_word_byte[128] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
-    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
-    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['_'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1,
-    ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1,
-    ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1,
-    ['x'] = 1, ['y'] = 1, ['z'] = 1};
-
 /* Words of an ASCII window from the WORD class bitmaps (ASCII lower() keeps \w-ness):
  * starts and ends are bit transitions; a word reaching the window's end waits in s->pending. */
 static miair_status window_words_ascii(miair_scratch *s, const uint8_t *lw, size_t n, size_t blocks, int last) {
@@ -376,7 +367,7 @@ static miair_status window_words(miair_scratch *s, const uint8_t *lw, size_t n, 
         /* skip non-word characters */
         while (i < n) {
             if (lw[i] < 0x80) {
-                if (ascii_word_byte[lw[i]]) break;
+                if (miair_uc_isword(lw[i])) break;
                 i++;
             } else {
                 size_t j = i;
@@ -392,7 +383,7 @@ static miair_status window_words(miair_scratch *s, const uint8_t *lw, size_t n, 
         size_t a = i, cps = 0;
         while (i < n) {
             if (lw[i] < 0x80) {
-                if (!ascii_word_byte[lw[i]]) break;
+                if (!miair_uc_isword(lw[i])) break;
                 i++;
             } else {
                 size_t j = i;
