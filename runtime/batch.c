@@ -225,6 +225,7 @@ enum { SLOT_EMPTY = 0, SLOT_RUNNING, SLOT_DONE };
 
 typedef struct {
     int state;
+    int owner;         /* the thread that produced the outcome */
     miair_batch_item item;
     miair_result *result;
     char *json;
@@ -237,6 +238,12 @@ typedef struct {
 /* Per-thread counters, padded apart so threads do not share cache lines. */
 typedef struct {
     double stat_s, read_s, analyze_s, json_s, wait_s;
+    /* Outcomes this thread produced and another thread delivered: freed by this
+     * thread (under the lock handed over, freed outside it), so that memory goes
+     * back to the malloc arena and cache it came from instead of migrating. */
+    miair_result **g_res;
+    char **g_json;
+    size_t g_n, g_cap;
     char pad[64];
 } thread_acc;
 
@@ -336,9 +343,61 @@ static void free_slot(slot *s)
     s->state = SLOT_EMPTY;
 }
 
+/* Gives the slot's memory back to the thread that allocated it (under the lock);
+ * 0 when the list cannot grow (the caller frees it then). */
+static int hand_back(thread_acc *owner, const slot *s)
+{
+    if (!s->result && !s->json)
+        return 1;
+    if (owner->g_n == owner->g_cap) {
+        size_t nc = owner->g_cap ? 2 * owner->g_cap : 16;
+        miair_result **r = realloc(owner->g_res, nc * sizeof *r);
+        if (r)
+            owner->g_res = r;
+        char **j = realloc(owner->g_json, nc * sizeof *j);
+        if (j)
+            owner->g_json = j;
+        if (!r || !j)
+            return 0;
+        owner->g_cap = nc;
+    }
+    owner->g_res[owner->g_n] = s->result;
+    owner->g_json[owner->g_n] = s->json;
+    owner->g_n++;
+    return 1;
+}
+
+/* Frees the outcomes handed back to this thread; called with the lock held,
+ * releases it while freeing when there is anything to free. */
+static void free_handed_back(batch *b, thread_acc *acc)
+{
+    if (!acc->g_n)
+        return;
+    size_t n = acc->g_n;
+    miair_result **r = acc->g_res;
+    char **j = acc->g_json;
+    acc->g_res = NULL;
+    acc->g_json = NULL;
+    acc->g_n = acc->g_cap = 0;
+    pthread_mutex_unlock(&b->mu);
+    for (size_t k = 0; k < n; k++) {
+        miair_result_free(r[k]);
+        miair_free(j[k]);
+    }
+    pthread_mutex_lock(&b->mu);
+    if (!acc->g_res) { /* keep the arrays for the next round */
+        acc->g_res = r;
+        acc->g_json = j;
+        acc->g_cap = n; /* at least n entries (the capacity is not tracked past it) */
+    } else {
+        free(r);
+        free(j);
+    }
+}
+
 /* Delivers every ready outcome at head, in order. Called with the lock held;
  * releases it around each callback. */
-static void deliver_ready(batch *b)
+static void deliver_ready(batch *b, int tid)
 {
     if (b->delivering)
         return;
@@ -364,9 +423,13 @@ static void deliver_ready(batch *b)
         double t0 = miair_now();
         int rc = b->fn ? b->fn(b->user, it) : 0;
         b->st.deliver_seconds += miair_now() - t0;
-        free_slot(s);
 
         pthread_mutex_lock(&b->mu);
+        if (s->owner != tid && hand_back(&b->acc[s->owner], s)) {
+            s->result = NULL;
+            s->json = NULL;
+        }
+        free_slot(s);
         b->held_bytes -= b->size[b->head];
         b->head++;
         if (rc != 0)
@@ -569,8 +632,10 @@ static void worker(batch *b, int tid)
         process(b, j, s, &scratch, scratch_ok, &rb, acc, tid);
 
         pthread_mutex_lock(&b->mu);
+        s->owner = tid;
         s->state = SLOT_DONE;
-        deliver_ready(b);
+        deliver_ready(b, tid);
+        free_handed_back(b, acc);
     }
     pthread_mutex_unlock(&b->mu);
 
@@ -706,9 +771,17 @@ static miair_status batch_run(const miair_engine *e, miair_cache *cache, const m
     worker(&b, 0);
 #endif
 
-    /* Outcomes left behind by a stop. */
+    /* Outcomes left behind by a stop or handed back after their thread's last round. */
     for (size_t k = 0; k < b.window; k++)
         free_slot(&b.ring[k]);
+    for (int t = 0; t < threads; t++) {
+        for (size_t k = 0; k < b.acc[t].g_n; k++) {
+            miair_result_free(b.acc[t].g_res[k]);
+            miair_free(b.acc[t].g_json[k]);
+        }
+        free(b.acc[t].g_res);
+        free(b.acc[t].g_json);
+    }
 
     miair_status rc = b.stop ? MIAIR_ERR_IO : MIAIR_OK;
     if (stats) {
