@@ -35,14 +35,6 @@ static int cmp_u32(const void *a, const void *b) {
     return x < y ? -1 : x > y;
 }
 
-uint64_t miair_word_count(const miair_scratch *s, const char *word) {
-    const miair_word *w = (const miair_word *)s->words.p;
-    size_t nent = s->words.len / sizeof *w, m = strlen(word);
-    for (size_t k = 0; k < nent; k++)
-        if (w[k].key_len == m && !memcmp(s->word_keys.p + w[k].key_off, word, m)) return w[k].count;
-    return 0;
-}
-
 miair_status miair_entropy_finish(miair_scratch *s, miair_result *r) {
     double *v = r->num;
     const size_t n = s->n_cp;

@@ -142,6 +142,13 @@ typedef struct {
     size_t section_piece_start; /* code point where the current piece starts */
 } miair_quality_acc;
 
+/* Word table slot: the key's first 16 bytes (zero padded) and length inline, so that a lookup
+ * of a short word reads one slot; ent: the entry in s->words. */
+struct miair_word_slot {
+    uint64_t k0, k1;
+    uint32_t len, ent;
+};
+
 /* Word table: distinct words of text.lower() (their UTF-8 bytes) in first-occurrence order. */
 typedef struct {
     uint64_t hash;
@@ -185,7 +192,7 @@ typedef struct miair_scratch {
     size_t cp_mask, cp_used;
     /* words */
     miair_buf words, word_keys, pending; /* entries, key bytes, a word cut by the window edge */
-    uint32_t *word_index;
+    struct miair_word_slot *word_index; /* open addressing, linear probing; len 0: empty */
     size_t word_slots;
     size_t nwords, words_cp_total, pending_cps;
     /* sentence lengths: count per length */

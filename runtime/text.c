@@ -164,12 +164,14 @@ miair_status miair_text_prepare(miair_scratch *s, const void *buf, size_t len, m
 
 /* ---- per-document state ---- */
 
+static void word_index_clear(miair_scratch *s);
+
 void miair_doc_reset(miair_scratch *s) {
     memset(s->ascii_counts, 0, sizeof s->ascii_counts);
     if (s->cp_keys) memset(s->cp_keys, 0, (s->cp_mask + 1) * sizeof *s->cp_keys);
     s->cp_used = 0;
+    word_index_clear(s);
     s->words.len = s->word_keys.len = s->pending.len = 0;
-    if (s->word_index) memset(s->word_index, 0xFF, s->word_slots * sizeof *s->word_index);
     s->nwords = s->words_cp_total = s->pending_cps = 0;
     if (s->sent_hist) memset(s->sent_hist, 0, (s->sent_max + 1) * sizeof *s->sent_hist);
     s->sent_max = 0;
@@ -238,19 +240,39 @@ static miair_status char_histogram(miair_scratch *s, const uint8_t *u, size_t le
 
 /* ---- words: maximal runs of \w in text.lower(), keyed by their UTF-8 bytes ---- */
 
-#define WORD_SLOT_EMPTY UINT32_MAX
+/* Both the lowered window and the key buffers keep KEY_SLACK readable bytes past any key, so the
+ * first 16 bytes of a key load as two 64-bit words, masked to the key's length. */
+#define KEY_SLACK 16
+
+static inline void key_words(const uint8_t *key, size_t len, uint64_t *k0, uint64_t *k1) {
+    uint64_t a0, a1;
+    memcpy(&a0, key, 8), memcpy(&a1, key + 8, 8);
+    /* little-endian loads: byte k of the key is bits 8k..8k+7 (big-endian: bytes from the top) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    a0 = __builtin_bswap64(a0), a1 = __builtin_bswap64(a1);
+#endif
+    *k0 = len >= 8 ? a0 : a0 & ((1ull << (8 * len)) - 1);
+    *k1 = len <= 8 ? 0 : len >= 16 ? a1 : a1 & ((1ull << (8 * (len - 8))) - 1);
+}
+
+/* Places entry k (hash h, key words k0 k1) at its free slot. */
+static void word_slot_put(struct miair_word_slot *t, size_t mask, uint64_t h, uint64_t k0, uint64_t k1, uint32_t len,
+                          uint32_t k) {
+    size_t slot = (size_t)h & mask;
+    while (t[slot].len) slot = (slot + 1) & mask;
+    t[slot].k0 = k0, t[slot].k1 = k1, t[slot].len = len, t[slot].ent = k;
+}
 
 static int word_index_grow(miair_scratch *s) {
-    size_t slots = s->word_slots ? 2 * s->word_slots : 1024;
-    uint32_t *idx = malloc(slots * sizeof *idx);
+    size_t slots = s->word_slots ? 2 * s->word_slots : 512;
+    struct miair_word_slot *idx = calloc(slots, sizeof *idx);
     if (!idx) return -1;
-    memset(idx, 0xFF, slots * sizeof *idx);
     const miair_word *w = (const miair_word *)s->words.p;
     size_t nent = s->words.len / sizeof *w;
     for (size_t k = 0; k < nent; k++) {
-        size_t slot = (size_t)w[k].hash & (slots - 1);
-        while (idx[slot] != WORD_SLOT_EMPTY) slot = (slot + 1) & (slots - 1);
-        idx[slot] = (uint32_t)k;
+        uint64_t k0, k1;
+        key_words((const uint8_t *)s->word_keys.p + w[k].key_off, w[k].key_len, &k0, &k1);
+        word_slot_put(idx, slots - 1, w[k].hash, k0, k1, (uint32_t)w[k].key_len, (uint32_t)k);
     }
     free(s->word_index);
     s->word_index = idx;
@@ -258,52 +280,88 @@ static int word_index_grow(miair_scratch *s) {
     return 0;
 }
 
-/* Equal keys of len bytes. Both buffers keep KEY_SLACK readable bytes past any key, so keys of up
- * to 16 bytes (nearly all words) compare as two masked 64-bit words. */
-#define KEY_SLACK 16
-static inline int same_key(const char *a, const uint8_t *b, size_t len) {
-    if (len > 16) return !memcmp(a, b, len);
-    uint64_t a0, a1, b0, b1;
-    memcpy(&a0, a, 8), memcpy(&a1, a + 8, 8), memcpy(&b0, b, 8), memcpy(&b1, b + 8, 8);
-    /* little-endian loads: byte k of the key is bits 8k..8k+7 (big-endian: bytes from the top) */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    a0 = __builtin_bswap64(a0), a1 = __builtin_bswap64(a1), b0 = __builtin_bswap64(b0), b1 = __builtin_bswap64(b1);
-#endif
-    uint64_t m0 = len >= 8 ? ~0ull : (1ull << (8 * len)) - 1;
-    uint64_t m1 = len <= 8 ? 0 : len >= 16 ? ~0ull : (1ull << (8 * (len - 8))) - 1;
-    return !(((a0 ^ b0) & m0) | ((a1 ^ b1) & m1));
+/* Empties the table for the next document: slot by slot when it holds few words. */
+static void word_index_clear(miair_scratch *s) {
+    if (!s->word_index) return;
+    const miair_word *w = (const miair_word *)s->words.p;
+    const size_t nent = s->words.len / sizeof *w, mask = s->word_slots - 1;
+    if (8 * nent > s->word_slots) {
+        memset(s->word_index, 0, s->word_slots * sizeof *s->word_index);
+        return;
+    }
+    for (size_t k = 0; k < nent; k++) { /* entry k is in the table: find its slot (cleared ones are skipped) */
+        size_t slot = (size_t)w[k].hash & mask, probes = 0;
+        while (!s->word_index[slot].len || s->word_index[slot].ent != k) {
+            slot = (slot + 1) & mask;
+            if (++probes > mask) { /* not there (cannot happen): clear everything */
+                memset(s->word_index, 0, s->word_slots * sizeof *s->word_index);
+                return;
+            }
+        }
+        s->word_index[slot].len = 0;
+    }
 }
 
 /* A new distinct word at its free slot (the rare path of word_add). */
-static miair_status word_insert(miair_scratch *s, const uint8_t *key, size_t len, uint64_t h, size_t slot) {
+static miair_status word_insert(miair_scratch *s, const uint8_t *key, size_t len, uint64_t h, size_t slot,
+                                uint64_t k0, uint64_t k1) {
     size_t nent = s->words.len / sizeof(miair_word);
-    if (nent >= UINT32_MAX - 1) return MIAIR_ERR_TOO_BIG;
+    if (nent >= UINT32_MAX - 1 || len >= UINT32_MAX) return MIAIR_ERR_TOO_BIG;
     miair_word nw = {h, s->word_keys.len, len, 1};
     if (miair_buf_reserve(&s->word_keys, len + KEY_SLACK) || miair_buf_append(&s->word_keys, key, len) ||
         miair_buf_append(&s->words, &nw, sizeof nw))
         return MIAIR_ERR_NOMEM;
-    s->word_index[slot] = (uint32_t)nent;
+    struct miair_word_slot *e = &s->word_index[slot];
+    e->k0 = k0, e->k1 = k1, e->len = (uint32_t)len, e->ent = (uint32_t)nent;
     if (2 * (nent + 1) > s->word_slots && word_index_grow(s)) return MIAIR_ERR_NOMEM;
     return MIAIR_OK;
 }
 
-static inline miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len, size_t cps) {
-    if (!s->word_index && word_index_grow(s)) return MIAIR_ERR_NOMEM;
-    s->nwords++;
-    s->words_cp_total += cps;
-    uint64_t h = XXH3_64bits(key, len);
-    size_t mask = s->word_slots - 1, slot = (size_t)h & mask;
-    miair_word *w = (miair_word *)s->words.p;
+/* The entry of a word, or -1 (and its free slot in *free_slot). */
+static inline long word_find(const miair_scratch *s, const uint8_t *key, size_t len, uint64_t h, uint64_t k0,
+                             uint64_t k1, size_t *free_slot) {
+    const size_t mask = s->word_slots - 1;
+    size_t slot = (size_t)h & mask;
     for (;;) {
-        uint32_t e = s->word_index[slot];
-        if (e == WORD_SLOT_EMPTY) break;
-        if (w[e].hash == h && w[e].key_len == len && same_key(s->word_keys.p + w[e].key_off, key, len)) {
-            w[e].count++;
-            return MIAIR_OK;
+        const struct miair_word_slot *e = &s->word_index[slot];
+        if (!e->len) break;
+        if (e->k0 == k0 && e->k1 == k1 && e->len == len) {
+            if (len <= 16) return e->ent;
+            const miair_word *w = (const miair_word *)s->words.p + e->ent;
+            if (w->hash == h && !memcmp(s->word_keys.p + w->key_off + 16, key + 16, len - 16)) return e->ent;
         }
         slot = (slot + 1) & mask;
     }
-    return word_insert(s, key, len, h, slot);
+    *free_slot = slot;
+    return -1;
+}
+
+static inline __attribute__((always_inline)) miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len,
+                                                                   size_t cps) {
+    if (__builtin_expect(!s->word_index, 0) && word_index_grow(s)) return MIAIR_ERR_NOMEM;
+    s->nwords++;
+    s->words_cp_total += cps;
+    uint64_t h = XXH3_64bits(key, len), k0, k1;
+    key_words(key, len, &k0, &k1);
+    size_t slot;
+    long k = word_find(s, key, len, h, k0, k1, &slot);
+    if (__builtin_expect(k >= 0, 1)) {
+        ((miair_word *)s->words.p)[k].count++;
+        return MIAIR_OK;
+    }
+    return word_insert(s, key, len, h, slot, k0, k1);
+}
+
+uint64_t miair_word_count(const miair_scratch *s, const char *word) {
+    const size_t len = strlen(word);
+    if (!s->word_index || !len || len > 64) return 0;
+    uint8_t key[64 + KEY_SLACK] = {0};
+    memcpy(key, word, len);
+    uint64_t k0, k1;
+    key_words(key, len, &k0, &k1);
+    size_t slot;
+    long k = word_find(s, key, len, XXH3_64bits(key, len), k0, k1, &slot);
+    return k >= 0 ? ((const miair_word *)s->words.p)[k].count : 0;
 }
 
 /* The word collected in s->pending (readable slack kept past it for same_key). */
