@@ -33,7 +33,7 @@ static inline unsigned miair_popcount64(uint64_t x) {
 /* Words per block in the window's class bitmaps (>= MIAIR_CLS_COUNT; array of structs: a
  * class stride that is a multiple of 4 KiB makes classify several times slower). */
 #define CLS_STRIDE 16
-#define SET_STRIDE 8
+#define SET_STRIDE 16 /* sets 0..7: first bytes and runs; 8..15: the pair buckets */
 
 /* ---- growable byte buffers ---- */
 typedef struct {
@@ -71,6 +71,7 @@ typedef struct {
 
 extern const miair_rule miair_rules[MIAIR_RULES];
 
+#define MIAIR_PAIR_BUCKETS 4
 #define MIAIR_BITMAP_RUNS 4 /* run-shaped regexes scanned from bitmaps (byteset_bits sets 3..6) */
 
 struct miair_engine {
@@ -85,6 +86,12 @@ struct miair_engine {
     /* first-byte and run sets for the byteset_bits kernel: 0 ANY, 1 NW, 2 LS, 3.. run classes (pairs
      * are checked per candidate with pair_mask); for all regexes, and for the rule regexes alone */
     struct miair_bytesets bsets, bsets_rules;
+    /* Pair buckets (a Teddy-style two-byte fingerprint with exact byte sets): the ASCII first bytes
+     * whose pair filter rejects some next byte, in up to MIAIR_PAIR_BUCKETS buckets; set 2k: the
+     * first bytes of bucket k, set 2k+1: every next byte some of them accepts (and all bytes
+     * >= 0x80, which the pair filter does not judge). A candidate whose byte is in bucket k is kept
+     * only when the next byte is in set 2k+1. For all regexes, and for the rule regexes alone. */
+    struct miair_bytesets pairs, pairs_rules;
     int run_ids[MIAIR_BITMAP_RUNS]; /* run-shaped regexes scanned from bitmaps */
     int nruns;
     uint32_t pair_mask[128][128];  /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */

@@ -7,6 +7,7 @@
  * necessary ones), and the first candidate at or after the end of the
  * previous match where the anchored regex matches is the leftmost next match.
  * Matches may run past the window (the whole text stays addressable). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -268,14 +269,21 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
     /* Candidates per 64-byte block, a superset of the positions where try_at
      * can find a regex to try: bytes of the "anywhere" first sets, word starts
      * with a first byte of a \b-led regex, line starts with a first byte of a
-     * ^-led regex, UTF-8 lead bytes. */
+     * ^-led regex, UTF-8 lead bytes some regex may start with; then the pair
+     * buckets drop first bytes whose next byte no regex of their bucket accepts. */
     const size_t blocks = MIAIR_BLOCKS(s->wb - s->wa);
     const uint64_t *cls = s->cls;
     /* the pattern-stage benchmark runs the rule regexes alone: their own candidate sets */
     const int rules_only = s->rx_only == (~0u << RX_RULE0);
     const struct miair_bytesets *bsets = rules_only ? &e->bsets_rules : &e->bsets;
+    const struct miair_bytesets *psets = rules_only ? &e->pairs_rules : &e->pairs;
     uint64_t *sb = s->setbits;
-    if (blocks) e->k->byteset_bits(u + s->wa, s->wb - s->wa, bsets, sb, SET_STRIDE);
+    if (blocks) {
+        e->k->byteset_bits(u + s->wa, s->wb - s->wa, bsets, sb, SET_STRIDE);
+        if (psets->nsets) e->k->byteset_bits(u + s->wa, s->wb - s->wa, psets, sb + 8, SET_STRIDE);
+    }
+    /* the next byte's sets after the window (the text's end passes every pair filter) */
+    const unsigned after = s->wb < t->nb ? (t->u8[s->wb] < 0x80 ? psets->bits[t->u8[s->wb]] : 0xFFu) : 0xFFu;
     uint64_t wcarry = s->wa && u[s->wa - 1] < 0x80 && miair_uc_isword(u[s->wa - 1]);
     uint64_t ncarry = !s->wa || u[s->wa - 1] == '\n';
     for (size_t bi = 0; bi < blocks; bi++) {
@@ -286,10 +294,20 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
         for (int k = 0; k < e->nruns; k++) R[k] = sb[bi * SET_STRIDE + 3 + k];
         const uint64_t W = cls[bi * CLS_STRIDE + MIAIR_CLS_WORD];
         const uint64_t N = cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE];
-        const uint64_t NA = cls[bi * CLS_STRIDE + MIAIR_CLS_NONASCII];
         const uint64_t CT = cls[bi * CLS_STRIDE + MIAIR_CLS_CONT];
-        uint64_t C = (A | (NWF & ~((W << 1) | wcarry)) | (LSF & ((N << 1) | ncarry)) | (NA & ~CT)) &
+        uint64_t C = (A | (NWF & ~((W << 1) | wcarry)) | (LSF & ((N << 1) | ncarry))) &
                      bits_below((unsigned)valid);
+        if (psets->nsets && C) { /* drop first bytes of a bucket whose next byte no regex of it accepts */
+            const uint64_t *pb = sb + bi * SET_STRIDE + 8;
+            uint64_t inb = 0, ok = 0;
+            for (unsigned k = 0; 2 * k < psets->nsets; k++) {
+                uint64_t nxt = bi + 1 < blocks ? pb[SET_STRIDE + 2 * k + 1] & 1 : (after >> (2 * k + 1)) & 1;
+                uint64_t S = (pb[2 * k + 1] >> 1) | (nxt << (valid - 1));
+                inb |= pb[2 * k];
+                ok |= pb[2 * k] & S;
+            }
+            C &= ~inb | ok;
+        }
         wcarry = W >> 63;
         ncarry = N >> 63;
         for (int k = 0; k < e->nruns; k++)
@@ -327,6 +345,10 @@ static void build_bytesets(miair_engine *e, uint32_t idmask, struct miair_bytese
             int k = pf->line_start ? 2 : pf->nonword_before ? 1 : 0;
             members[k][b >> 6] |= 1ull << (b & 63);
         }
+    /* UTF-8 lead bytes where some regex may start: candidates whatever comes before (the word and
+     * line conditions are left to try_at and the regex) */
+    for (unsigned b = 128; b < 256; b++)
+        if (e->first_mask[b] & idmask) members[0][b >> 6] |= 1ull << (b & 63);
     for (int k = 0; k < e->nruns; k++) {
         const miair_prefilter *pf = &e->pf[e->run_ids[k]];
         if (!((idmask >> e->run_ids[k]) & 1)) continue;
@@ -334,6 +356,84 @@ static void build_bytesets(miair_engine *e, uint32_t idmask, struct miair_bytese
             if (b < 0x80 ? miair_byteset_has(&pf->run_c, b) : pf->run_c_nonascii) members[3 + k][b >> 6] |= 1ull << (b & 63);
     }
     miair_bytesets_init(out, 3 + (unsigned)e->nruns, members);
+}
+
+/* Weights of the pair-bucket grouping: how often a byte starts a candidate and how often it
+ * follows one in prose (lowercase letters by far the most). */
+#define LOWER_HI 0x07FFFFFE00000000ull /* 'a'..'z' */
+static long next_weight(const uint64_t s[2]) {
+    long lo = (long)miair_popcount64(s[1] & LOWER_HI);
+    return 8 * lo + (long)miair_popcount64(s[0]) + (long)miair_popcount64(s[1] & ~LOWER_HI);
+}
+static long first_weight(unsigned b) { return b >= 'a' && b <= 'z' ? 8 : b >= 'A' && b <= 'Z' ? 2 : 1; }
+
+/* The pair buckets of the regexes in idmask (see miair_engine.pairs): the ASCII first bytes whose
+ * rows of pair_mask reject some ASCII next byte, grouped greedily (merging the two buckets whose
+ * union adds the least weight of pairs no member accepts) into MIAIR_PAIR_BUCKETS buckets. */
+static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets *out) {
+    struct bucket {
+        uint64_t f[2], s[2];
+        long wf, acc; /* sum of first-byte weights; sum of wf(b) * weight(row of b) */
+    } bk[128];
+    int nb = 0;
+    for (unsigned b = 0; b < 128; b++) {
+        const uint32_t fm = e->first_mask[b] & idmask;
+        if (!fm) continue;
+        uint64_t r[2] = {0, 0};
+        for (unsigned c = 0; c < 128; c++)
+            if (e->pair_mask[b][c] & fm) r[c >> 6] |= 1ull << (c & 63);
+        if (!~r[0] && !~r[1]) continue; /* every next byte passes: not restricted */
+        int k = 0;
+        while (k < nb && (bk[k].s[0] != r[0] || bk[k].s[1] != r[1])) k++; /* same row: same bucket, free */
+        if (k == nb) memset(&bk[nb++], 0, sizeof bk[0]), bk[k].s[0] = r[0], bk[k].s[1] = r[1];
+        bk[k].f[b >> 6] |= 1ull << (b & 63);
+        bk[k].wf += first_weight(b);
+        bk[k].acc += first_weight(b) * next_weight(r);
+    }
+    /* merge costs, updated for the merged bucket only (without memory: no buckets, try_at judges) */
+    long(*cost)[128] = nb > MIAIR_PAIR_BUCKETS ? malloc(sizeof(long[128][128])) : NULL;
+    if (nb > MIAIR_PAIR_BUCKETS && !cost) {
+        miair_bytesets_init(out, 0, NULL);
+        return;
+    }
+    for (int i = 0; i < nb; i++)
+        for (int j = i + 1; j < nb; j++) {
+            uint64_t u[2] = {bk[i].s[0] | bk[j].s[0], bk[i].s[1] | bk[j].s[1]};
+            cost[i][j] = (bk[i].wf + bk[j].wf) * next_weight(u) - bk[i].wf * next_weight(bk[i].s) -
+                         bk[j].wf * next_weight(bk[j].s);
+        }
+    int alive[128], na = nb;
+    for (int i = 0; i < nb; i++) alive[i] = 1;
+    while (na > MIAIR_PAIR_BUCKETS) {
+        int bi = -1, bj = -1;
+        for (int i = 0; i < nb; i++)
+            for (int j = i + 1; alive[i] && j < nb; j++)
+                if (alive[j] && (bi < 0 || cost[i][j] < cost[bi][bj])) bi = i, bj = j;
+        bk[bi].f[0] |= bk[bj].f[0], bk[bi].f[1] |= bk[bj].f[1];
+        bk[bi].s[0] |= bk[bj].s[0], bk[bi].s[1] |= bk[bj].s[1];
+        bk[bi].wf += bk[bj].wf, bk[bi].acc += bk[bj].acc;
+        alive[bj] = 0;
+        na--;
+        for (int k = 0; k < nb; k++) {
+            if (!alive[k] || k == bi) continue;
+            uint64_t u[2] = {bk[bi].s[0] | bk[k].s[0], bk[bi].s[1] | bk[k].s[1]};
+            long c = (bk[bi].wf + bk[k].wf) * next_weight(u) - bk[bi].wf * next_weight(bk[bi].s) -
+                     bk[k].wf * next_weight(bk[k].s);
+            if (k < bi) cost[k][bi] = c;
+            else cost[bi][k] = c;
+        }
+    }
+    free(cost);
+    uint64_t members[MIAIR_BYTESETS_MAX][4] = {{0}};
+    unsigned ns = 0;
+    for (int k = 0; k < nb; k++) {
+        if (!alive[k]) continue;
+        members[ns][0] = bk[k].f[0], members[ns][1] = bk[k].f[1];
+        members[ns + 1][0] = bk[k].s[0], members[ns + 1][1] = bk[k].s[1];
+        members[ns + 1][2] = members[ns + 1][3] = ~0ull; /* bytes >= 0x80: not judged */
+        ns += 2;
+    }
+    miair_bytesets_init(out, ns, members);
 }
 
 void miair_scan_prepare(miair_engine *e) {
@@ -361,6 +461,8 @@ void miair_scan_prepare(miair_engine *e) {
             e->pair_mask[b][c] = f;
         }
     }
+    build_pairs(e, ~0u, &e->pairs);
+    build_pairs(e, ~0u << RX_RULE0, &e->pairs_rules);
 }
 
 miair_status miair_pattern_stage(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
