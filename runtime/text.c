@@ -375,36 +375,30 @@ static miair_status pending_add(miair_scratch *s, size_t cps) {
 static miair_status window_words_ascii(miair_scratch *s, const uint8_t *lw, size_t n, size_t blocks, int last) {
     miair_status st;
     uint64_t carry = s->pending.len != 0; /* the previous window ended inside a word */
-    size_t start = 0;                     /* of the current word (window offset) */
-    int in = (int)carry;
+    size_t start = 0;                     /* of the last word begun (window offset) */
     for (size_t bi = 0; bi < blocks; bi++) {
         const size_t pos0 = 64 * bi, valid = n - pos0 < 64 ? n - pos0 : 64;
         const uint64_t V = valid >= 64 ? ~0ull : (1ull << valid) - 1;
         const uint64_t W = s->cls[bi * CLS_STRIDE + MIAIR_CLS_WORD] & V;
         const uint64_t starts = W & ~((W << 1) | carry), ends = ~W & V & ((W << 1) | carry);
-        uint64_t E = starts | ends;
-        while (E) {
-            unsigned q = (unsigned)__builtin_ctzll(E);
-            E &= E - 1;
-            if ((starts >> q) & 1) {
-                start = pos0 + q;
-                in = 1;
-                continue;
-            }
-            size_t end = pos0 + q;
-            in = 0;
-            if (s->pending.len) {
+        /* one step per word end; its start is the last start bit below it, or an earlier block's */
+        for (uint64_t E = ends; E; E &= E - 1) {
+            const unsigned q = (unsigned)__builtin_ctzll(E);
+            const uint64_t below = starts & ((1ull << q) - 1);
+            const size_t a = below ? pos0 + 63 - (unsigned)__builtin_clzll(below) : start, end = pos0 + q;
+            if (__builtin_expect(s->pending.len != 0, 0)) { /* the word began in an earlier window */
                 if (miair_buf_append(&s->pending, lw, end)) return MIAIR_ERR_NOMEM;
                 st = pending_add(s, s->pending_cps + end);
                 s->pending.len = s->pending_cps = 0;
             } else {
-                st = word_add(s, lw + start, end - start, end - start);
+                st = word_add(s, lw + a, end - a, end - a);
             }
             if (st) return st;
         }
+        if (starts) start = pos0 + 63 - (unsigned)__builtin_clzll(starts);
         carry = (W >> (valid - 1)) & 1;
     }
-    if (in) { /* a word runs to the window's end */
+    if (carry) { /* a word runs to the window's end */
         const uint8_t *a = s->pending.len ? lw : lw + start;
         size_t len = s->pending.len ? n : n - start;
         if (miair_buf_append(&s->pending, a, len)) return MIAIR_ERR_NOMEM;
