@@ -372,7 +372,9 @@ static miair_status pending_add(miair_scratch *s, size_t cps) {
 
 /* Words of an ASCII window from the WORD class bitmaps (ASCII lower() keeps \w-ness):
  * starts and ends are bit transitions; a word reaching the window's end waits in s->pending. */
-static miair_status window_words_ascii(miair_scratch *s, const uint8_t *lw, size_t n, size_t blocks, int last) {
+/* flatten: XXH3_64bits and the table lookup inlined into the word loop */
+__attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s, const uint8_t *lw, size_t n,
+                                                                size_t blocks, int last) {
     miair_status st;
     uint64_t carry = s->pending.len != 0; /* the previous window ended inside a word */
     size_t start = 0;                     /* of the last word begun (window offset) */
