@@ -124,25 +124,32 @@ static miair_status runs_block(const miair_engine *e, miair_scratch *s, const mi
         }
     }
     const uint64_t starts = R & ~((R << 1) | prev), ends = ~R & V & ((R << 1) | prev);
-    uint64_t E = starts | ends;
-    unsigned from = 0; /* the current run's characters before `from` are counted */
+    const uint64_t NC = R & ~CT; /* a run's characters: its bits that are not continuation bytes */
     miair_status st;
-    while (E) {
-        unsigned q = (unsigned)__builtin_ctzll(E);
-        E &= E - 1;
-        if ((ends >> q) & 1) {
-            s->run_chars[id] += miair_popcount64(R & ~CT & bits_below(q) & ~bits_below(from));
-            if (s->run_chars[id] < e->pf[id].run_min) { /* too short: most runs, no call */
-                s->in_run[id] = 0;
-                continue;
-            }
-            if ((st = run_end(e, s, t, r, id, pos0 + q))) return st;
-        } else {
-            run_begin(s, id, pos0 + q);
-            from = q;
+    /* one step per run end; the run's start is the last start bit below it, else an earlier block's */
+    for (uint64_t E = ends; E; E &= E - 1) {
+        const unsigned q = (unsigned)__builtin_ctzll(E);
+        const uint64_t below = starts & bits_below(q);
+        unsigned from = 0;
+        if (below) {
+            from = 63 - (unsigned)__builtin_clzll(below);
+            run_begin(s, id, pos0 + from);
         }
+        s->run_chars[id] += CT ? miair_popcount64(NC & bits_below(q) & ~bits_below(from)) : q - from;
+        if (s->run_chars[id] < pf->run_min) { /* too short: most runs, no call */
+            s->in_run[id] = 0;
+            continue;
+        }
+        if ((st = run_end(e, s, t, r, id, pos0 + q))) return st;
     }
-    if (s->in_run[id]) s->run_chars[id] += miair_popcount64(R & ~CT & V & ~bits_below(from));
+    if ((R >> (valid - 1)) & 1) { /* a run reaches the block's end: begun after the last end, or earlier */
+        unsigned from = 0;
+        if (starts && (!ends || 63 - __builtin_clzll(starts) > 63 - __builtin_clzll(ends))) {
+            from = 63 - (unsigned)__builtin_clzll(starts);
+            run_begin(s, id, pos0 + from);
+        }
+        s->run_chars[id] += CT ? miair_popcount64(NC & V & ~bits_below(from)) : valid - from;
+    }
     return MIAIR_OK;
 }
 
