@@ -177,6 +177,14 @@ void miair_result_free(miair_result *r) {
     free(r);
 }
 
+/* Appends src to dst[0..cap) at *n, as snprintf would: truncated to cap - 1 bytes, always terminated. */
+static void cat_bounded(char *dst, size_t cap, size_t *n, const char *src) {
+    size_t room = cap - 1 - *n, len = strnlen(src, room);
+    memcpy(dst + *n, src, len);
+    *n += len;
+    dst[*n] = '\0';
+}
+
 /* ---- SPEC §5 ---- */
 
 static double clamp01(double x) { return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x; }
@@ -208,7 +216,8 @@ miair_status miair_finish(miair_result *r) {
     } while (0)
     for (size_t i = 0; i < sg->n && i < 3; i++) {
         char tmp[256]; /* copied: pushing may move the arena */
-        snprintf(tmp, sizeof tmp, "%s", r->arena.p + sg->off[i]);
+        size_t n = 0;
+        cat_bounded(tmp, sizeof tmp, &n, r->arena.p + sg->off[i]);
         REC(tmp);
     }
     size_t taken = 0;
@@ -216,7 +225,11 @@ miair_status miair_finish(miair_result *r) {
         const miair_rule *ru = &miair_rules[r->pat_rule[i]];
         if (ru->priority > 2) continue;
         char tmp[256];
-        snprintf(tmp, sizeof tmp, "%s (%s)", ru->action, ru->name);
+        size_t n = 0;
+        cat_bounded(tmp, sizeof tmp, &n, ru->action);
+        cat_bounded(tmp, sizeof tmp, &n, " (");
+        cat_bounded(tmp, sizeof tmp, &n, ru->name);
+        cat_bounded(tmp, sizeof tmp, &n, ")");
         REC(tmp);
         taken++;
     }

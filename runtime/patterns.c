@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "numfmt.h"
 #include "internal.h"
 #include "unicode.h"
 
@@ -67,6 +68,16 @@ static miair_status fire(miair_result *r, int rule, const char *text, size_t sta
     if (text && miair_result_add_occ(r, rule, text, strlen(text), start, end, line)) return MIAIR_ERR_NOMEM;
     r->pat_rule[r->npat++] = rule;
     return MIAIR_OK;
+}
+
+/* printf's "%.0f" of 0 <= x < 2^53: the nearest integer, ties to even (nearbyint in the default
+ * rounding mode, as glibc rounds the exact binary value). */
+static size_t fmt_round0(char *out, double x) { return miair_fmt_u64(out, (uint64_t)nearbyint(x)); }
+
+static void put_lit(char *out, size_t *n, const char *s) {
+    size_t len = strlen(s);
+    memcpy(out + *n, s, len + 1);
+    *n += len;
 }
 
 static const char *const intro_words[] = {"introduction", "overview", "getting started", "about", NULL};
@@ -143,7 +154,16 @@ miair_status miair_patterns_finish(const miair_engine *e, miair_scratch *s, cons
                 double mean = miair_mean(x, nx), sd = miair_pstdev(x, nx);
                 if (sd > 0.7 * mean) {
                     char msg[128];
-                    snprintf(msg, sizeof msg, "Section imbalance detected (std: %.0f, avg: %.0f)", sd, mean);
+                    if (sd < 0x1p53 && mean < 0x1p53) { /* lengths in code points: always */
+                        size_t n = 0;
+                        put_lit(msg, &n, "Section imbalance detected (std: ");
+                        n += fmt_round0(msg + n, sd);
+                        put_lit(msg, &n, ", avg: ");
+                        n += fmt_round0(msg + n, mean);
+                        put_lit(msg, &n, ")");
+                    } else {
+                        snprintf(msg, sizeof msg, "Section imbalance detected (std: %.0f, avg: %.0f)", sd, mean);
+                    }
                     st = fire(r, rule, msg, 0, 0, 1);
                 }
             }

@@ -228,8 +228,8 @@ static void improvement_map(jw *w, const miair_result *r) {
             const miair_rule *ru = &miair_rules[r->pat_rule[i]];
             if (ru->priority != prio) continue;
             if (first) {
-                char k[32];
-                snprintf(k, sizeof k, "priority_%d", prio);
+                char k[] = "priority_0"; /* prio is 1..5 */
+                k[sizeof k - 2] = (char)('0' + prio);
                 if (!first_group) put(w, ",", 1);
                 key(w, k);
                 put(w, "[", 1);
