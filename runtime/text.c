@@ -558,19 +558,30 @@ int miair_needle_found(const miair_scratch *s, int i) {
     if (!s->needle_found[0]) { /* first call: every needle in one pass over the distinct words' bytes */
         int found[MIAIR_NEEDLES] = {0};
         size_t mlen[MIAIR_NEEDLES];
-        for (int k = 0; k < MIAIR_NEEDLES; k++) mlen[k] = strlen(needles[k]);
+        uint64_t n0[MIAIR_NEEDLES], n1[MIAIR_NEEDLES];
+        uint16_t by_first[256] = {0}, by_second[256] = {0}; /* needles (bits) by first / second letter */
+        for (int q = 0; q < MIAIR_NEEDLES; q++) {
+            mlen[q] = strlen(needles[q]); /* 3..16 letters */
+            uint8_t pad[16 + KEY_SLACK] = {0};
+            memcpy(pad, needles[q], mlen[q]);
+            key_words(pad, mlen[q], &n0[q], &n1[q]);
+            by_first[(uint8_t)needles[q][0]] |= (uint16_t)(1u << q);
+            by_second[(uint8_t)needles[q][1]] |= (uint16_t)(1u << q);
+        }
         const miair_word *w = (const miair_word *)s->words.p;
         const size_t nent = s->words.len / sizeof *w;
-        uint16_t by_first[256] = {0}; /* needles (bits) by first letter */
-        for (int q = 0; q < MIAIR_NEEDLES; q++) by_first[(uint8_t)needles[q][0]] |= (uint16_t)(1u << q);
         uint16_t todo = (uint16_t)((1u << MIAIR_NEEDLES) - 1);
         for (size_t k = 0; k < nent && todo; k++) {
-            const char *key = s->word_keys.p + w[k].key_off;
+            /* the key arena keeps KEY_SLACK readable bytes past every key: 16-byte loads at any j <= len */
+            const uint8_t *key = (const uint8_t *)s->word_keys.p + w[k].key_off;
             const size_t len = w[k].key_len;
             for (size_t j = 0; j + 3 <= len; j++) {
-                for (unsigned m = by_first[(uint8_t)key[j]] & todo; m; m &= m - 1) {
+                for (unsigned m = by_first[key[j]] & by_second[key[j + 1]] & todo; m; m &= m - 1) {
                     int q = __builtin_ctz(m);
-                    if (j + mlen[q] <= len && !memcmp(key + j, needles[q], mlen[q])) {
+                    uint64_t k0, k1;
+                    if (j + mlen[q] > len) continue;
+                    key_words(key + j, mlen[q], &k0, &k1);
+                    if (k0 == n0[q] && k1 == n1[q]) {
                         found[q] = 1;
                         todo &= (uint16_t)~(1u << q);
                     }
