@@ -85,10 +85,16 @@ static inline int miair_prefilter_may_start(const miair_prefilter *pf, const uin
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
             w = __builtin_bswap64(w); /* byte k in bits 8k..8k+7 */
 #endif
+            const uint64_t high = w & 0x8080808080808080ull;
+            /* bytes before the text's first non-ASCII byte: ASCII characters, one per literal byte */
+            const uint64_t before = high ? ((high & (0 - high)) >> 7) - 1 : ~0ull;
             for (int j = 0; j < pf->nlits && !any; j++) {
                 const miair_litprefix *lp = &pf->lits[j];
-                /* a non-ASCII byte in the literal's span could be a case variant: let the regex decide */
-                any = (w & lp->mask64 & 0x8080808080808080ull) || ((w | lp->fold64) & lp->mask64) == lp->val64;
+                /* a non-ASCII character may be a case variant of a letter of a caseless literal
+                 * (U+017F, U+212A, U+0130...): from there on, let the regex decide; a literal that
+                 * folds no case matches no non-ASCII byte */
+                const uint64_t m = lp->fold64 ? lp->mask64 & before : lp->mask64;
+                any = ((w | lp->fold64) & m) == (lp->val64 & m);
             }
         } else {
             for (int j = 0; j < pf->nlits && !any; j++) {
