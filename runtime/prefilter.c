@@ -409,8 +409,66 @@ static void add_pair(miair_prefilter *pf, unsigned a, unsigned b, int icase) {
         for (int j = 0; j < 2; j++) pf->pairs[as[i]][bs[j] >> 6] |= 1ull << (bs[j] & 63);
 }
 
+/* One plain literal character of a Python pattern at py[*i] (ASCII, outside a class), or -1. */
+static int plain_char(const char *py, size_t *i) {
+    unsigned c = (unsigned char)py[*i];
+    if (!c || c >= 0x80 || strchr(".^$*+?{}[]|()", (int)c)) return -1;
+    if (c != '\\') {
+        ++*i;
+        return (int)c;
+    }
+    unsigned e = (unsigned char)py[*i + 1];
+    /* an escaped punctuation character stands for itself (letters and digits are classes or escapes) */
+    if (!e || e >= 0x80 || (e | 0x20) - 'a' < 26u || e - '0' < 10u || e == '_') return -1;
+    *i += 2;
+    return (int)e;
+}
+
+/* The literal-alternation shape [\b](?:L1|...|Ln)[\b] (or a capturing group); 1 when py has it. */
+static int litalt_analyze(miair_litalt *la, const char *py, int icase) {
+    memset(la, 0, sizeof *la);
+    size_t i = 0;
+    if (!strncmp(py, "\\b", 2)) la->lead_b = 1, i = 2;
+    if (py[i] != '(') return 0;
+    i++;
+    if (py[i] == '?') {
+        if (py[i + 1] != ':') return 0;
+        i += 2;
+    } else {
+        la->capturing = 1;
+    }
+    for (;;) {
+        if (la->nalt == MIAIR_PF_ALT_MAX) return 0;
+        int k = la->nalt++;
+        int c;
+        while ((c = plain_char(py, &i)) >= 0) {
+            if (la->len[k] == MIAIR_PF_ALT_LEN) return 0;
+            if (icase && (unsigned)(c | 0x20) - 'a' < 26u) c |= 0x20;
+            la->c[k][la->len[k]++] = (uint8_t)c;
+        }
+        if (!la->len[k]) return 0;
+        if (py[i] == '|') {
+            i++;
+            continue;
+        }
+        if (py[i] != ')') return 0;
+        i++;
+        break;
+    }
+    if (!strncmp(py + i, "\\b", 2)) la->trail_b = 1, i += 2;
+    la->icase = icase;
+    for (int k = 0; k < la->nalt; k++)
+        for (unsigned j = 0; j < la->len[k]; j++) {
+            la->val[k][j / 8] |= (uint64_t)la->c[k][j] << (8 * (j % 8));
+            la->mask[k][j / 8] |= 0xFFull << (8 * (j % 8));
+            if (icase && (unsigned)la->c[k][j] - 'a' < 26u) la->fold[k][j / 8] |= 0x20ull << (8 * (j % 8));
+        }
+    return py[i] == '\0';
+}
+
 void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags) {
     memset(pf, 0, sizeof *pf);
+    pf->has_litalt = litalt_analyze(&pf->litalt, py, (flags & MIAIR_PYRE_IGNORECASE) != 0);
     parser p = {(const unsigned char *)py, 0, (flags & MIAIR_PYRE_IGNORECASE) != 0, 0};
     atom top, atoms[16];
     int n = 0;

@@ -28,6 +28,23 @@ typedef struct {
 } miair_litprefix;
 
 #define MIAIR_PF_MAX_LITS 16
+#define MIAIR_PF_ALT_MAX 16     /* alternatives of a literal-alternation shape */
+#define MIAIR_PF_ALT_LEN 32     /* bytes of one alternative */
+
+/* Literal-alternation shape: the whole regex is [\b](L1|L2|...)[\b] (group capturing or not) with plain
+ * ASCII literal alternatives. A match at p is decided without the regex: the first alternative (in
+ * order, as Python tries them) whose characters are there and whose boundary conditions hold. */
+typedef struct {
+    int nalt;
+    int lead_b, trail_b;    /* \b before / after the group */
+    int capturing;          /* the group is group 1 */
+    int icase;
+    uint8_t len[MIAIR_PF_ALT_MAX];
+    uint8_t c[MIAIR_PF_ALT_MAX][MIAIR_PF_ALT_LEN]; /* lowercase when icase */
+    /* the same as little-endian words: ((text word | fold) & mask) == val, word by word */
+    uint64_t val[MIAIR_PF_ALT_MAX][MIAIR_PF_ALT_LEN / 8], mask[MIAIR_PF_ALT_MAX][MIAIR_PF_ALT_LEN / 8],
+        fold[MIAIR_PF_ALT_MAX][MIAIR_PF_ALT_LEN / 8];
+} miair_litalt;
 
 typedef struct {
     int usable;              /* 0: the pattern can match empty, or is outside the analysed subset: search everywhere */
@@ -47,6 +64,9 @@ typedef struct {
     /* literal prefixes: one of them matches at p (a non-ASCII byte in the window passes) */
     int nlits;
     miair_litprefix lits[MIAIR_PF_MAX_LITS];
+    /* the regex is a literal alternation: matches are decided by miair_litalt_match */
+    int has_litalt;
+    miair_litalt litalt;
     /* bytes every match holds after its first character (ASCII literals of the top-level sequence) */
     uint8_t required[8];
     int nrequired;

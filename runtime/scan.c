@@ -224,6 +224,73 @@ static size_t skip_end(const miair_prefilter *pf, const uint8_t *u, size_t n, si
 }
 
 /* Tries the prefiltered regexes at byte p (increasing p). */
+/* Word character (Python's \\w: str.isalnum() or '_') of the character at byte i / before byte i. */
+static int word_at(const uint8_t *u, size_t n, size_t i) {
+    if (i >= n) return 0;
+    if (u[i] < 0x80) return miair_uc_isword(u[i]);
+    size_t j = i;
+    return miair_uc_isword(miair_utf8_next(u, &j));
+}
+static int word_before(const uint8_t *u, size_t i) {
+    if (i == 0) return 0;
+    size_t j = i - 1;
+    while (j > 0 && (u[j] & 0xC0) == 0x80) j--;
+    return word_at(u, i, j);
+}
+
+/* A literal-alternation regex at p: 1 and *end for a match, 0 for none, -1 when a non-ASCII character
+ * stands where a caseless literal has a letter (it may be a case variant): the regex decides. */
+static int litalt_match(const miair_litalt *la, const uint8_t *u, size_t n, size_t p, size_t *end) {
+    int before = -1;
+    for (int k = 0; k < la->nalt; k++) {
+        const size_t len = la->len[k];
+        const uint8_t *c = la->c[k];
+        int ok = 1;
+        if (p + MIAIR_PF_ALT_LEN <= n) { /* word by word; a non-ASCII byte in a word: byte by byte below */
+            size_t j = 0;
+            for (; j < len; j += 8) {
+                uint64_t x;
+                memcpy(&x, u + p + j, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                x = __builtin_bswap64(x);
+#endif
+                const uint64_t m = la->mask[k][j / 8];
+                if (x & m & 0x8080808080808080ull) break;
+                if (((x | la->fold[k][j / 8]) & m) != la->val[k][j / 8]) {
+                    ok = 0;
+                    break;
+                }
+            }
+            if (!ok) continue;
+            if (j >= len) goto matched;
+        }
+        for (size_t j = 0; j < len && ok; j++) {
+            if (p + j >= n) {
+                ok = 0;
+                break;
+            }
+            uint8_t t = u[p + j];
+            if (t >= 0x80) {
+                if (la->icase && (unsigned)c[j] - 'a' < 26u) return -1;
+                ok = 0;
+                break;
+            }
+            if (la->icase && (unsigned)t - 'A' < 26u) t |= 0x20;
+            ok = t == c[j];
+        }
+        if (!ok) continue;
+    matched:
+        if (la->lead_b) {
+            if (before < 0) before = word_before(u, p);
+            if (before == (int)miair_uc_isword(c[0])) continue;
+        }
+        if (la->trail_b && word_at(u, n, p + len) == (int)miair_uc_isword(c[len - 1])) continue;
+        *end = p + len;
+        return 1;
+    }
+    return 0;
+}
+
 static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
                                   size_t p) {
     const uint8_t *u = t->u8;
@@ -249,8 +316,14 @@ static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const
             continue;
         }
         const size_t *ov;
-        int rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, n, p, &ov);
-        if (rc < 0) return MIAIR_ERR_REGEX;
+        size_t lov[4], lend;
+        int rc = pf->has_litalt ? litalt_match(&pf->litalt, u, n, p, &lend) : -1;
+        if (rc == 1) {
+            lov[0] = lov[2] = p, lov[1] = lov[3] = lend; /* group 1, if any, is the whole match */
+            ov = lov;
+        } else if (rc < 0 && (rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, n, p, &ov)) < 0) {
+            return MIAIR_ERR_REGEX;
+        }
         if (rc == 0) {
             if (pf->skip_shape) s->next[id] = skip_end(pf, u, n, p); /* no match before the run's end either */
             continue;
