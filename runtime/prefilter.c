@@ -456,6 +456,8 @@ static int litalt_analyze(miair_litalt *la, const char *py, int icase) {
         break;
     }
     if (!strncmp(py + i, "\\b", 2)) la->trail_b = 1, i += 2;
+    if (!strncmp(py + i, "(?!\\s+\\w+)", 10)) la->not_space_word = 1, i += 10;
+    else if (!strncmp(py + i, "(?!\\s+\\w)", 9)) la->not_space_word = 1, i += 9;
     la->icase = icase;
     for (int k = 0; k < la->nalt; k++)
         for (unsigned j = 0; j < la->len[k]; j++) {

@@ -37,6 +37,7 @@ typedef struct {
 typedef struct {
     int nalt;
     int lead_b, trail_b;    /* \b before / after the group */
+    int not_space_word;     /* then (?!\s+\w+): no run of whitespace followed by a word character */
     int capturing;          /* the group is group 1 */
     int icase;
     uint8_t len[MIAIR_PF_ALT_MAX];

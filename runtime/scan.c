@@ -238,6 +238,19 @@ static int word_before(const uint8_t *u, size_t i) {
     return word_at(u, i, j);
 }
 
+/* Whether \s+\w matches at byte i (Python's Unicode classes). */
+static int space_then_word(const uint8_t *u, size_t n, size_t i) {
+    size_t spaces = 0;
+    while (i < n) {
+        size_t j = i;
+        uint32_t ch = u[i] < 0x80 ? u[j++] : miair_utf8_next(u, &j);
+        if (!miair_uc_isspace(ch)) break;
+        spaces++;
+        i = j;
+    }
+    return spaces && word_at(u, n, i);
+}
+
 /* A literal-alternation regex at p: 1 and *end for a match, 0 for none, -1 when a non-ASCII character
  * stands where a caseless literal has a letter (it may be a case variant): the regex decides. */
 static int litalt_match(const miair_litalt *la, const uint8_t *u, size_t n, size_t p, size_t *end) {
@@ -285,6 +298,7 @@ static int litalt_match(const miair_litalt *la, const uint8_t *u, size_t n, size
             if (before == (int)miair_uc_isword(c[0])) continue;
         }
         if (la->trail_b && word_at(u, n, p + len) == (int)miair_uc_isword(c[len - 1])) continue;
+        if (la->not_space_word && space_then_word(u, n, p + len)) continue;
         *end = p + len;
         return 1;
     }
