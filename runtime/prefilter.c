@@ -458,6 +458,13 @@ static int litalt_analyze(miair_litalt *la, const char *py, int icase) {
     if (!strncmp(py + i, "\\b", 2)) la->trail_b = 1, i += 2;
     if (!strncmp(py + i, "(?!\\s+\\w+)", 10)) la->not_space_word = 1, i += 10;
     else if (!strncmp(py + i, "(?!\\s+\\w)", 9)) la->not_space_word = 1, i += 9;
+    else if (!la->trail_b && !strncmp(py + i, "\\s+\\w+", 6)) {
+        i += 6;
+        while ((unsigned)(py[i] | 0x20) - 'a' < 26u && la->suffix_len < sizeof la->suffix)
+            la->suffix[la->suffix_len++] = (uint8_t)(icase ? py[i++] | 0x20 : py[i++]);
+        if (!la->suffix_len || strncmp(py + i, "\\b", 2)) return 0;
+        i += 2;
+    }
     la->icase = icase;
     for (int k = 0; k < la->nalt; k++)
         for (unsigned j = 0; j < la->len[k]; j++) {

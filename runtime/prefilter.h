@@ -38,6 +38,10 @@ typedef struct {
     int nalt;
     int lead_b, trail_b;    /* \b before / after the group */
     int not_space_word;     /* then (?!\s+\w+): no run of whitespace followed by a word character */
+    /* then \s+\w+S\b with S plain ASCII letters (suffix_len > 0): whitespace, then a word of more than
+     * suffix_len characters ending in S; the match ends with the word */
+    unsigned suffix_len;
+    uint8_t suffix[8];      /* lowercase when icase */
     int capturing;          /* the group is group 1 */
     int icase;
     uint8_t len[MIAIR_PF_ALT_MAX];

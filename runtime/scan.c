@@ -251,9 +251,47 @@ static int space_then_word(const uint8_t *u, size_t n, size_t i) {
     return spaces && word_at(u, n, i);
 }
 
-/* A literal-alternation regex at p: 1 and *end for a match, 0 for none, -1 when a non-ASCII character
+/* \s+\w+S\b at byte i: 1 and *end (the end of the word), 0, or -1 when a non-ASCII character stands
+ * where a caseless S has a letter with non-ASCII case variants (s, k, i). */
+static int space_word_suffix(const miair_litalt *la, const uint8_t *u, size_t n, size_t i, size_t *end) {
+    size_t spaces = 0;
+    while (i < n) {
+        size_t j = i;
+        uint32_t ch = u[i] < 0x80 ? u[j++] : miair_utf8_next(u, &j);
+        if (!miair_uc_isspace(ch)) break;
+        spaces++;
+        i = j;
+    }
+    if (!spaces) return 0;
+    /* the maximal word run from i (\w+ backs off inside it, but S\b can only end where it ends) */
+    size_t chars = 0, starts[8] = {0}; /* byte offsets of the last 8 characters' starts (ring) */
+    while (i < n) {
+        size_t j = i;
+        uint32_t ch = u[i] < 0x80 ? u[j++] : miair_utf8_next(u, &j);
+        if (!miair_uc_isword(ch)) break;
+        starts[chars % 8] = i;
+        chars++;
+        i = j;
+    }
+    const unsigned m = la->suffix_len;
+    if (chars < m + 1) return 0;
+    for (unsigned k = 0; k < m; k++) { /* the last m characters against S */
+        size_t at = starts[(chars - m + k) % 8];
+        uint8_t t = u[at], c = la->suffix[k];
+        if (t >= 0x80) {
+            if (la->icase && (c == 's' || c == 'k' || c == 'i')) return -1;
+            return 0;
+        }
+        if (la->icase && (unsigned)t - 'A' < 26u) t |= 0x20;
+        if (t != c) return 0;
+    }
+    *end = i;
+    return 1;
+}
+
+/* A literal-alternation regex at p: 1 and *end (*gend: the alternative's end) for a match, 0 for none, -1 when a non-ASCII character
  * stands where a caseless literal has a letter (it may be a case variant): the regex decides. */
-static int litalt_match(const miair_litalt *la, const uint8_t *u, size_t n, size_t p, size_t *end) {
+static int litalt_match(const miair_litalt *la, const uint8_t *u, size_t n, size_t p, size_t *end, size_t *gend) {
     int before = -1;
     for (int k = 0; k < la->nalt; k++) {
         const size_t len = la->len[k];
@@ -299,6 +337,13 @@ static int litalt_match(const miair_litalt *la, const uint8_t *u, size_t n, size
         }
         if (la->trail_b && word_at(u, n, p + len) == (int)miair_uc_isword(c[len - 1])) continue;
         if (la->not_space_word && space_then_word(u, n, p + len)) continue;
+        *gend = p + len;
+        if (la->suffix_len) {
+            int r = space_word_suffix(la, u, n, p + len, end);
+            if (r < 0) return -1;
+            if (r == 0) continue;
+            return 1;
+        }
         *end = p + len;
         return 1;
     }
@@ -330,10 +375,10 @@ static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const
             continue;
         }
         const size_t *ov;
-        size_t lov[4], lend;
-        int rc = pf->has_litalt ? litalt_match(&pf->litalt, u, n, p, &lend) : -1;
+        size_t lov[4], lend, gend;
+        int rc = pf->has_litalt ? litalt_match(&pf->litalt, u, n, p, &lend, &gend) : -1;
         if (rc == 1) {
-            lov[0] = lov[2] = p, lov[1] = lov[3] = lend; /* group 1, if any, is the whole match */
+            lov[0] = lov[2] = p, lov[1] = lend, lov[3] = gend; /* group 1, if any: the alternative */
             ov = lov;
         } else if (rc < 0 && (rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, n, p, &ov)) < 0) {
             return MIAIR_ERR_REGEX;
