@@ -156,6 +156,13 @@ struct miair_word_slot {
     uint32_t len, ent;
 };
 
+/* Recent-word cache entry: a short word's key words and length, its entry in s->words. */
+struct miair_word_recent {
+    uint64_t k0, k1;
+    uint32_t len, ent, gen, pad;
+};
+#define MIAIR_WORD_RECENT 256
+
 /* Word table: distinct words of text.lower() (their UTF-8 bytes) in first-occurrence order. */
 typedef struct {
     uint64_t hash;
@@ -200,6 +207,9 @@ typedef struct miair_scratch {
     /* words */
     miair_buf words, word_keys, pending; /* entries, key bytes, a word cut by the window edge */
     struct miair_word_slot *word_index; /* open addressing, linear probing; len 0: empty */
+    /* recent words: a direct-mapped cache in front of the table (entries of generation word_gen only) */
+    struct miair_word_recent *word_recent;
+    uint32_t word_gen;
     size_t word_slots;
     size_t nwords, words_cp_total, pending_cps;
     /* sentence lengths: count per length */

@@ -60,6 +60,7 @@ void miair_scratch_release(miair_scratch *s) {
     free(s->cp_keys);
     free(s->cp_counts);
     free(s->word_index);
+    free(s->word_recent);
     free(s->sent_hist);
     miair_buf *bufs[] = {&s->lw8, &s->valid, &s->words, &s->word_keys, &s->pending, &s->intro, &s->tail,
                          &s->section_lens, &s->header_ratios};
@@ -171,6 +172,10 @@ void miair_doc_reset(miair_scratch *s) {
     if (s->cp_keys) memset(s->cp_keys, 0, (s->cp_mask + 1) * sizeof *s->cp_keys);
     s->cp_used = 0;
     word_index_clear(s);
+    if (s->word_recent && ++s->word_gen == 0) { /* generations wrapped: forget every entry */
+        memset(s->word_recent, 0, MIAIR_WORD_RECENT * sizeof *s->word_recent);
+        s->word_gen = 1;
+    }
     s->words.len = s->word_keys.len = s->pending.len = 0;
     s->nwords = s->words_cp_total = s->pending_cps = 0;
     if (s->sent_hist) memset(s->sent_hist, 0, (s->sent_max + 1) * sizeof *s->sent_hist);
@@ -264,6 +269,10 @@ static void word_slot_put(struct miair_word_slot *t, size_t mask, uint64_t h, ui
 }
 
 static int word_index_grow(miair_scratch *s) {
+    if (!s->word_recent) { /* with the table's first allocation; without it, words go to the table */
+        s->word_recent = calloc(MIAIR_WORD_RECENT, sizeof *s->word_recent);
+        s->word_gen = 1;
+    }
     size_t slots = s->word_slots ? 2 * s->word_slots : 512;
     struct miair_word_slot *idx = calloc(slots, sizeof *idx);
     if (!idx) return -1;
@@ -336,20 +345,41 @@ static inline long word_find(const miair_scratch *s, const uint8_t *key, size_t 
     return -1;
 }
 
+/* Slot of a short word in the recent-word cache: a multiply-xorshift of its key words. */
+static inline size_t recent_slot(uint64_t k0, uint64_t k1, size_t len) {
+    uint64_t x = (k0 * 0x9E3779B97F4A7C15ull) ^ (k1 * 0xC2B2AE3D27D4EB4Full) ^ len;
+    return (size_t)((x ^ (x >> 31)) * 0xBF58476D1CE4E5B9ull >> 56) & (MIAIR_WORD_RECENT - 1);
+}
+
+/* One occurrence of a word. The table is keyed by XXH3-64 of the word; a short word seen recently
+ * is found in the direct-mapped recent-word cache without hashing it again. */
 static inline __attribute__((always_inline)) miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len,
                                                                    size_t cps) {
     if (__builtin_expect(!s->word_index, 0) && word_index_grow(s)) return MIAIR_ERR_NOMEM;
     s->nwords++;
     s->words_cp_total += cps;
-    uint64_t h = XXH3_64bits(key, len), k0, k1;
+    uint64_t k0, k1;
     key_words(key, len, &k0, &k1);
+    struct miair_word_recent *rc = NULL;
+    if (len <= 16 && s->word_recent) {
+        rc = &s->word_recent[recent_slot(k0, k1, len)];
+        if (rc->gen == s->word_gen && rc->k0 == k0 && rc->k1 == k1 && rc->len == len) {
+            ((miair_word *)s->words.p)[rc->ent].count++;
+            return MIAIR_OK;
+        }
+    }
+    uint64_t h = XXH3_64bits(key, len);
     size_t slot;
     long k = word_find(s, key, len, h, k0, k1, &slot);
+    miair_status st = MIAIR_OK;
     if (__builtin_expect(k >= 0, 1)) {
         ((miair_word *)s->words.p)[k].count++;
-        return MIAIR_OK;
+    } else {
+        k = (long)(s->words.len / sizeof(miair_word));
+        if ((st = word_insert(s, key, len, h, slot, k0, k1))) return st;
     }
-    return word_insert(s, key, len, h, slot, k0, k1);
+    if (rc) rc->k0 = k0, rc->k1 = k1, rc->len = (uint32_t)len, rc->ent = (uint32_t)k, rc->gen = s->word_gen;
+    return st;
 }
 
 uint64_t miair_word_count(const miair_scratch *s, const char *word) {
