@@ -264,6 +264,15 @@ static inline void miair_bytesets_init(struct miair_bytesets *s, unsigned nsets,
 typedef void (*miair_byteset_bits_fn)(const uint8_t *buf, size_t len, const struct miair_bytesets *sets,
                                       uint64_t *out, size_t block_stride);
 
+/* 1 when buf[0..len) is entirely valid UTF-8 exactly as CPython's strict
+ * decoder accepts it (RFC 3629: no overlong forms, no surrogates
+ * U+D800-DFFF, nothing above U+10FFFF, no lead byte C0, C1 or F5-FF, every
+ * continuation byte where a sequence needs one and nowhere else, no
+ * sequence cut by the end of the range), else 0. len 0 is valid. Chunks:
+ * split a document only before a byte < 0x80 or a lead byte (>= 0xC0),
+ * never before a continuation byte. */
+typedef int (*miair_utf8_valid_fn)(const uint8_t *buf, size_t len);
+
 struct miair_kernels {
     const char *isa; /* "scalar", "avx2", "avx512", "neon" */
     miair_classify_fn classify;
@@ -275,6 +284,7 @@ struct miair_kernels {
     miair_word_hashes_fn word_hashes;
     miair_ngram_hashes_fn ngram_hashes;
     miair_byteset_bits_fn byteset_bits;
+    miair_utf8_valid_fn utf8_valid;
 };
 
 /* The tables, one per ISA folder. The x86 ones exist only in x86-64 builds

@@ -23,8 +23,9 @@
 #include <string>
 #include <vector>
 
+#include "bench_text.h" // C++ (std::string): outside the extern "C" block
+
 extern "C" {
-#include "bench_text.h"
 #include "dispatch.h"
 #include "generic/histogram.h"
 #include "kernels.h"
@@ -104,6 +105,48 @@ void add(const std::string &name, const Input *in, Body body)
 {
     std::string full = name + "/" + in->name;
     benchmark::RegisterBenchmark(full.c_str(), [in, body](benchmark::State &st) { run(st, in, body); });
+}
+
+// The validator runtime/text.c used before the utf8_valid kernel (a local
+// copy, the baseline of utf8_valid): one sequence at a time, ASCII runs
+// skipped with the table's ascii_prefix_len.
+int utf8_valid_loop(const miair_kernels *k, const uint8_t *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] < 0x80) {
+            i += k->ascii_prefix_len(s + i, n - i);
+            continue;
+        }
+        uint8_t c = s[i];
+        size_t need;
+        uint8_t lo = 0x80, hi = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF)
+            need = 1;
+        else if (c == 0xE0)
+            need = 2, lo = 0xA0;
+        else if (c == 0xED)
+            need = 2, hi = 0x9F;
+        else if (c >= 0xE1 && c <= 0xEF)
+            need = 2;
+        else if (c == 0xF0)
+            need = 3, lo = 0x90;
+        else if (c == 0xF4)
+            need = 3, hi = 0x8F;
+        else if (c >= 0xF1 && c <= 0xF3)
+            need = 3;
+        else
+            return 0;
+        if (i + need >= n)
+            return 0;
+        if (s[i + 1] < lo || s[i + 1] > hi)
+            return 0;
+        for (size_t j = 2; j <= need; j++)
+            if ((s[i + j] & 0xC0) != 0x80)
+                return 0;
+        i += need + 1;
+    }
+    return 1;
 }
 
 // A code-point table big enough for the inputs (never asks to grow).
@@ -196,6 +239,18 @@ void register_kernels(const miair_kernels *k, const Input *in)
             k->byteset_bits(p, len, bs.second.get(), rec->data(), 16);
             benchmark::DoNotOptimize(rec->data());
         });
+    // UTF-8 validation (inputs are valid: the whole buffer is scanned), and
+    // the old per-sequence loop with this table's ascii_prefix_len
+    if (miair_kernels_scalar.utf8_valid(in->bytes.data(), n)) {
+        add("utf8_valid/" + isa, in, [k](const uint8_t *p, size_t len) {
+            if (!k->utf8_valid(p, len))
+                std::abort();
+        });
+        add("utf8_valid_loop/" + isa, in, [k](const uint8_t *p, size_t len) {
+            if (!utf8_valid_loop(k, p, len))
+                std::abort();
+        });
+    }
     // scans everything only on pure ASCII input
     if (miair_kernels_scalar.ascii_prefix_len(in->bytes.data(), n) == n)
         add("ascii_prefix_len/" + isa, in, [k](const uint8_t *p, size_t len) {

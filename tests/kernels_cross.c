@@ -3,8 +3,10 @@
  * qemu-aarch64, where the NEON table is native). Every kernel of every table
  * the dispatcher lists against the scalar table, bit for bit, on random
  * bytes and on text (ASCII prose, Markdown, UTF-8 of 1-4 bytes) of every
- * length 0..1024 at random alignments 0..63 plus a few long buffers; a few
- * known answers; the dispatcher's choice. Prints "N passed, M failed" and
+ * length 0..1024 at random alignments 0..63 plus a few long buffers (for
+ * utf8_valid also with one byte changed; and every 2-byte string, every
+ * 3-byte one with lead E0-F4, 4-byte ones with lead F0/F4, alone and across
+ * the 64-byte boundary); a few known answers; the dispatcher's choice. Prints "N passed, M failed" and
  * exits 1 when anything failed. MIAIR_TEST_SEED=n changes the data.
  *
  *   cc -O2 -Ikernels -Iruntime kernels/scalar/kernels_scalar.c
@@ -274,8 +276,66 @@ static void cmp_bytesets(const struct miair_kernels *k, const uint8_t *p, size_t
     }
 }
 
-static void all(const struct miair_kernels *k, const uint8_t *p, size_t n)
+/* utf8_valid against scalar on the buffer, then with one byte changed (an
+ * interesting byte or a random one) at a random position. */
+static void cmp_valid(const struct miair_kernels *k, uint8_t *p, size_t n)
 {
+    static const uint8_t mut[] = {0x00, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2,
+                                  0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF};
+    int a = k->utf8_valid(p, n), b = S->utf8_valid(p, n);
+    CHECK(a == b, "%s utf8_valid, len %zu: %d, scalar %d", k->isa, n, a, b);
+    if (!n)
+        return;
+    size_t pos = rndn((unsigned)n);
+    uint8_t old = p[pos];
+    p[pos] = rndn(2) ? mut[rndn(sizeof mut)] : (uint8_t)rnd();
+    a = k->utf8_valid(p, n), b = S->utf8_valid(p, n);
+    CHECK(a == b, "%s utf8_valid, len %zu, byte %zu = %02x: %d, scalar %d", k->isa, n, pos, p[pos], a, b);
+    p[pos] = old;
+}
+
+/* Every string of 2 bytes, of 3 bytes with lead E0-F4 and of 4 bytes with
+ * lead F0 or F4 and a third/fourth byte at a class edge, alone and across
+ * the 64-byte boundary; one CHECK per group. */
+static void cmp_valid_strings(const struct miair_kernels *k)
+{
+    static const uint8_t edge[] = {0x00, 0x7F, 0x80, 0xBF, 0xC0, 0xFF};
+    uint8_t a[128], s[4];
+    memset(a, 'a', sizeof a);
+    unsigned long bad[3] = {0, 0, 0};
+    for (unsigned v = 0; v < 1u << 16; v++) {
+        s[0] = (uint8_t)(v >> 8), s[1] = (uint8_t)v;
+        bad[0] += k->utf8_valid(s, 2) != S->utf8_valid(s, 2);
+        memcpy(a + 63, s, 2);
+        bad[0] += k->utf8_valid(a, 65) != S->utf8_valid(a, 65);
+    }
+    for (unsigned lead = 0xE0; lead <= 0xF4; lead++)
+        for (unsigned v = 0; v < 1u << 16; v++) {
+            s[0] = (uint8_t)lead, s[1] = (uint8_t)(v >> 8), s[2] = (uint8_t)v;
+            bad[1] += k->utf8_valid(s, 3) != S->utf8_valid(s, 3);
+            size_t pos = 62 + (v & 1);
+            memcpy(a + pos, s, 3);
+            bad[1] += k->utf8_valid(a, pos + 3) != S->utf8_valid(a, pos + 3);
+            memset(a + pos, 'a', 3);
+        }
+    for (unsigned lead = 0xF0; lead <= 0xF4; lead += 4)
+        for (unsigned b1 = 0; b1 < 256; b1++)
+            for (unsigned e = 0; e < sizeof edge * sizeof edge; e++) {
+                s[0] = (uint8_t)lead, s[1] = (uint8_t)b1, s[2] = edge[e / sizeof edge], s[3] = edge[e % sizeof edge];
+                bad[2] += k->utf8_valid(s, 4) != S->utf8_valid(s, 4);
+                size_t pos = 61 + e % 3;
+                memcpy(a + pos, s, 4);
+                bad[2] += k->utf8_valid(a, pos + 4) != S->utf8_valid(a, pos + 4);
+                memset(a + pos, 'a', 4);
+            }
+    CHECK(!bad[0], "%s utf8_valid: %lu of the 2-byte strings differ from scalar", k->isa, bad[0]);
+    CHECK(!bad[1], "%s utf8_valid: %lu of the 3-byte strings differ from scalar", k->isa, bad[1]);
+    CHECK(!bad[2], "%s utf8_valid: %lu of the 4-byte strings differ from scalar", k->isa, bad[2]);
+}
+
+static void all(const struct miair_kernels *k, uint8_t *p, size_t n)
+{
+    cmp_valid(k, p, n);
     cmp_classify(k, p, n);
     cmp_histograms(k, p, n);
     cmp_bytes(k, p, n);
@@ -324,6 +384,17 @@ static void known(const struct miair_kernels *k)
     uint64_t pos[3];
     CHECK(k->byte_positions((const uint8_t *)"a\nb\n\n", 5, '\n', 100, pos) == 3 && pos[2] == 104,
           "%s byte_positions known answer", k->isa);
+    static const struct {
+        const char *s;
+        int valid;
+    } u8[] = {{"", 1}, {"abc\xc3\xa9", 1}, {"\xc3", 0}, {"\xc1\xbf", 0}, {"\xe0\xa0\x80", 1},
+              {"\xe0\x9f\xbf", 0}, {"\xed\x9f\xbf", 1}, {"\xed\xa0\x80", 0}, {"\xf0\x90\x80\x80", 1},
+              {"\xf0\x8f\xbf\xbf", 0}, {"\xf4\x8f\xbf\xbf", 1}, {"\xf4\x90\x80\x80", 0},
+              {"\xf5\x80\x80\x80", 0}, {"\x80", 0}, {"a\xf0\x9f\x98\x80z", 1}, {"a\xf0\x9f\x98z", 0}};
+    int u8ok = 1;
+    for (size_t i = 0; i < sizeof u8 / sizeof *u8; i++)
+        u8ok &= k->utf8_valid((const uint8_t *)u8[i].s, strlen(u8[i].s)) == u8[i].valid;
+    CHECK(u8ok, "%s utf8_valid known answers", k->isa);
 }
 
 int main(void)
@@ -350,6 +421,7 @@ int main(void)
         unsigned long before = failed;
         rng = seed + (uint64_t)i;
         known(k);
+        cmp_valid_strings(k);
         for (int kind = 0; kind < 2; kind++)
             for (size_t n = 0; n <= MAXLEN; n++) {
                 uint8_t *p = arena + rndn(64);

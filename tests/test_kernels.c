@@ -889,6 +889,306 @@ static void test_byteset_tables(void **state)
     }
 }
 
+/* ---- utf8_valid ----------------------------------------------------------- */
+
+/* From first principles: decode each sequence by its lead byte's pattern,
+ * then reject a wrong continuation, a cut sequence, and a decoded value
+ * that is overlong (below the minimum of its length), a surrogate or above
+ * U+10FFFF. */
+static int naive_utf8_valid(const uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        uint32_t b = p[i], cp, min;
+        size_t len;
+        if (b < 0x80) {
+            i++;
+            continue;
+        } else if ((b & 0xE0) == 0xC0) {
+            len = 2, cp = b & 0x1F, min = 0x80;
+        } else if ((b & 0xF0) == 0xE0) {
+            len = 3, cp = b & 0x0F, min = 0x800;
+        } else if ((b & 0xF8) == 0xF0) {
+            len = 4, cp = b & 0x07, min = 0x10000;
+        } else {
+            return 0; /* continuation or 0xF8-0xFF as a lead */
+        }
+        if (n - i < len)
+            return 0;
+        for (size_t j = 1; j < len; j++) {
+            if ((p[i + j] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i + j] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += len;
+    }
+    return 1;
+}
+
+/* k against the reference and scalar; want >= 0: the expected answer too. */
+static void check_valid_is(const struct miair_kernels *k, const uint8_t *p, size_t n, int want)
+{
+    int got = k->utf8_valid(p, n), ref = naive_utf8_valid(p, n), sc = miair_kernels_scalar.utf8_valid(p, n);
+    if (got != ref || sc != ref || (want >= 0 && ref != want)) {
+        print_error("utf8_valid/%s: len %zu: got %d, scalar %d, reference %d, expected %d; bytes:", k->isa, n,
+                    got, sc, ref, want);
+        for (size_t i = 0; i < n && i < 160; i++)
+            print_error(" %02x", p[i]);
+        print_error("\n");
+        fail();
+    }
+}
+
+static void check_utf8_valid(const struct miair_kernels *k, const uint8_t *p, size_t n)
+{
+    check_valid_is(k, p, n, -1);
+}
+
+/* Code points of every length, often at the edges of the length classes
+ * and of the surrogate gap. */
+static uint32_t random_cp(void)
+{
+    static const uint32_t edge[] = {0x00,    0x01,    0x7E,    0x7F,    0x80,     0x81,     0x7FE,
+                                    0x7FF,   0x800,   0x801,   0xFFF,   0x1000,   0xD7FF,   0xE000,
+                                    0xE001,  0xFFFD,  0xFFFE,  0xFFFF,  0x10000,  0x10001,  0x3FFFF,
+                                    0x40000, 0xFFFFF, 0x100000, 0x10FFFE, 0x10FFFF, 0xD7FE, 0xEFFF};
+    uint32_t cp;
+    switch (rndn(7)) {
+    case 0:
+    case 1:
+        return 0x20 + rndn(0x5F);
+    case 2:
+        return edge[rndn(sizeof edge / sizeof *edge)];
+    case 3:
+        return 0x80 + rndn(0x800 - 0x80);
+    case 4:
+        cp = 0x800 + rndn(0x10000 - 0x800);
+        return cp >= 0xD800 && cp <= 0xDFFF ? cp + 0x800 : cp;
+    case 5:
+        return 0x10000 + rndn(0x100000);
+    default:
+        return rndn(0x80);
+    }
+}
+
+/* Exactly n bytes of valid UTF-8 (an ASCII byte where a sequence would not fit). */
+static void fill_valid(uint8_t *p, size_t n)
+{
+    size_t i = 0;
+    uint8_t tmp[4];
+    while (i < n) {
+        size_t k = put_utf8(tmp, random_cp());
+        if (k > n - i) {
+            p[i++] = (uint8_t)('a' + rndn(26));
+            continue;
+        }
+        memcpy(p + i, tmp, k);
+        i += k;
+    }
+}
+
+static const uint8_t MUTANTS[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF,
+                                  0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xF7, 0xF8,
+                                  0xFB, 0xFC, 0xFE, 0xFF};
+
+/* Invalid byte strings of every kind. */
+static const struct {
+    uint8_t n, b[5];
+} BAD[] = {
+    {1, {0xC0}},                   {1, {0xC1}},
+    {2, {0xC0, 0x80}},             {2, {0xC1, 0xBF}},
+    {1, {0xF5}},                   {1, {0xF8}},
+    {1, {0xFE}},                   {1, {0xFF}},
+    {4, {0xF5, 0x80, 0x80, 0x80}}, {4, {0xF7, 0xBF, 0xBF, 0xBF}},
+    {5, {0xF8, 0x88, 0x80, 0x80, 0x80}}, {1, {0x80}},
+    {1, {0xBF}},                   {2, {0x80, 0x80}},
+    {3, {0xED, 0xA0, 0x80}},       {3, {0xED, 0xBF, 0xBF}},
+    {3, {0xED, 0xAF, 0x80}},       {3, {0xE0, 0x80, 0x80}},
+    {3, {0xE0, 0x9F, 0xBF}},       {4, {0xF0, 0x80, 0x80, 0x80}},
+    {4, {0xF0, 0x8F, 0xBF, 0xBF}}, {4, {0xF4, 0x90, 0x80, 0x80}},
+    {4, {0xF4, 0xBF, 0xBF, 0xBF}}, {2, {0xC3, 0x41}},
+    {2, {0xE2, 0x82}},             {3, {0xF0, 0x9F, 0x98}},
+    {1, {0xE2}},                   {2, {0xF0, 0x9F}},
+    {3, {0xE2, 0x82, 0xAC}},       /* valid: the reference decides below */
+    {3, {0xC3, 0xA9, 0xA9}},       {5, {0xF0, 0x9F, 0x98, 0x80, 0x80}},
+    {4, {0xE2, 0x82, 0xAC, 0x80}}, {2, {0xC2, 0xC2}},
+};
+
+/* Valid sequences of each length at their edges. */
+static const uint32_t EDGE_CPS[] = {0x80, 0x7FF, 0x800, 0xD7FF, 0xE000, 0xFFFF, 0x10000, 0x10FFFF, 0xE9, 0x20AC,
+                                    0x1F600};
+
+static void test_utf8_valid(void **state)
+{
+    const struct miair_kernels *k = isa_of(state);
+    /* random bytes and text (may end inside a sequence) of every length */
+    for_each_case(9, check_utf8_valid, k);
+    uint8_t *a = arena();
+    static uint8_t src[20000];
+    seed(91);
+
+    /* valid text of every length 0..1024, then single-byte mutations */
+    for (size_t n = 0; n <= MAXLEN; n++) {
+        uint8_t *p = a + rndn(64);
+        fill_valid(p, n);
+        check_valid_is(k, p, n, 1);
+        for (int m = 0; n && m < (n < 300 ? 6 : 2); m++) {
+            size_t pos = rndn((unsigned)n);
+            uint8_t old = p[pos];
+            p[pos] = rndn(2) ? MUTANTS[rndn(sizeof MUTANTS)] : (uint8_t)rnd();
+            check_utf8_valid(k, p, n);
+            p[pos] = old;
+        }
+    }
+    static const size_t longs[] = {4096, 4097, 10000, 19999};
+    for (size_t j = 0; j < sizeof longs / sizeof *longs; j++) {
+        size_t n = longs[j];
+        fill_valid(src, n);
+        check_valid_is(k, src, n, 1);
+        for (int m = 0; m < 300; m++) {
+            size_t pos = rndn((unsigned)n);
+            uint8_t old = src[pos];
+            src[pos] = rndn(2) ? MUTANTS[rndn(sizeof MUTANTS)] : (uint8_t)rnd();
+            check_utf8_valid(k, src, n);
+            src[pos] = old;
+        }
+    }
+
+    /* truncations: every prefix 0..1024 of valid text, random alignments,
+     * the rest of the text after it (a read past the end would complete it) */
+    for (int rep = 0; rep < 4; rep++) {
+        fill_valid(src, MAXLEN + 8);
+        if (rep == 3) /* 4-byte sequences only, cuts in every position */
+            for (size_t i = 0; i + 4 <= MAXLEN + 8; i += 4)
+                put_utf8(src + i, 0x10000 + rndn(0x100000));
+        for (size_t n = 0; n <= MAXLEN; n++) {
+            uint8_t *p = a + rndn(64);
+            memcpy(p, src, n + 4); /* the cut bytes stay after the end */
+            check_utf8_valid(k, p, n);
+        }
+    }
+
+    /* invalid strings inserted between valid text, anywhere, at the vector
+     * boundaries (first byte at or up to 4 before 16/32/64/128 +-1) and in
+     * the last bytes */
+    static const size_t at[] = {15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129};
+    for (size_t b = 0; b < sizeof BAD / sizeof *BAD; b++) {
+        for (int r = 0; r < 40 + 12 * 5 + 8; r++) {
+            size_t pre, post;
+            if (r < 40) {
+                pre = rndn(300), post = rndn(300);
+            } else if (r < 40 + 12 * 5) {
+                pre = at[(r - 40) / 5], post = rndn(200);
+                pre = pre >= (size_t)((r - 40) % 5) ? pre - (size_t)((r - 40) % 5) : 0;
+            } else {
+                pre = rndn(300), post = (size_t)(r - 100) % 4;
+            }
+            uint8_t *p = a + rndn(64);
+            fill_valid(p, pre);
+            memcpy(p + pre, BAD[b].b, BAD[b].n);
+            fill_valid(p + pre + BAD[b].n, post);
+            check_utf8_valid(k, p, pre + BAD[b].n + post);
+            /* and with only ASCII after it (whole ASCII blocks) */
+            memset(p + pre + BAD[b].n, 'x', post + 70);
+            check_utf8_valid(k, p, pre + BAD[b].n + post + 70);
+        }
+    }
+    /* every mutant byte at every position near the boundaries of ASCII and
+     * of multi-byte text */
+    for (int kind = 0; kind < 2; kind++)
+        for (size_t pos = 0; pos < 200; pos++)
+            for (size_t m = 0; m < sizeof MUTANTS; m++) {
+                uint8_t *p = a + rndn(64);
+                size_t n = 200 + rndn(60);
+                if (kind)
+                    fill_valid(p, n);
+                else
+                    memset(p, 'a', n);
+                p[pos] = MUTANTS[m];
+                check_utf8_valid(k, p, n);
+            }
+
+    /* valid sequences across every vector boundary (split after 1..len-1
+     * bytes), then the same cut at the boundary or before the last byte */
+    static const size_t bound[] = {16, 32, 64, 128, 192, 256};
+    for (size_t bi = 0; bi < sizeof bound / sizeof *bound; bi++)
+        for (size_t c = 0; c < sizeof EDGE_CPS / sizeof *EDGE_CPS; c++) {
+            uint8_t seq[4];
+            size_t len = put_utf8(seq, EDGE_CPS[c]);
+            for (size_t s = 0; s <= len; s++) {
+                size_t pre = bound[bi] - s;
+                for (int tail = 0; tail < 3; tail++) {
+                    uint8_t *p = a + rndn(64);
+                    fill_valid(p, pre);
+                    memcpy(p + pre, seq, len);
+                    size_t post = tail == 0 ? 0 : tail == 1 ? rndn(100) : 80;
+                    if (tail == 2)
+                        memset(p + pre + len, 'q', post);
+                    else
+                        fill_valid(p + pre + len, post);
+                    check_valid_is(k, p, pre + len + post, 1);
+                    for (size_t cut = 1; cut < len; cut++) {
+                        check_valid_is(k, p, pre + cut, 0); /* cut at the end */
+                        if (tail == 2) { /* cut, then ASCII */
+                            memmove(p + pre + cut, p + pre + len, post);
+                            check_valid_is(k, p, pre + cut + post, 0);
+                            memmove(p + pre + len, p + pre + cut, post);
+                            memcpy(p + pre, seq, len);
+                        }
+                    }
+                }
+            }
+        }
+}
+
+/* Every string of 1, 2 and 3 bytes, and of 4 bytes with lead F0-F4, against
+ * the reference (scalar is checked against it in its own run): alone, and
+ * after ASCII so that it straddles the 64-byte (and 16/32) boundary after
+ * its byte 1, 2 or 3 (4 bytes: every 4th string, 21M). The NEON table
+ * emulated by SIMDe (off aarch64: ~170 ns a call, vqtbl1q byte by byte)
+ * takes every 8th string after ASCII and, of the 4-byte strings, those
+ * with a second byte at a class edge (00 7F 80 8F 90 9F A0 BF C0 FF);
+ * tests/kernels_cross.c runs it natively. */
+static void test_utf8_valid_exhaustive(void **state)
+{
+    const struct miair_kernels *k = isa_of(state);
+#if defined(__aarch64__)
+    const int thin = 0;
+#else
+    const int thin = k == &miair_kernels_neon;
+#endif
+    static const uint8_t second[] = {0x00, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF};
+    uint8_t *a = arena();
+    uint8_t s[4];
+    uint32_t emb = 0;
+    memset(a, 'a', 128);
+    for (size_t len = 1; len <= 4; len++) {
+        uint32_t count = len == 4 ? 5u << 24 : 1u << (8 * len);
+        for (uint32_t v = 0; v < count; v++) {
+            for (size_t i = 0; i < len; i++)
+                s[i] = (uint8_t)(v >> (8 * (len - 1 - i)));
+            if (len == 4) {
+                s[0] = (uint8_t)(0xF0 + (v >> 24));
+                if (thin && !memchr(second, s[1], sizeof second))
+                    continue;
+            }
+            int want = naive_utf8_valid(s, len);
+            if (k->utf8_valid(s, len) != want)
+                check_valid_is(k, s, len, want); /* reports */
+            if ((len == 4 && (v & 3)) || (thin && (v & 7)))
+                continue;
+            emb++;
+            size_t pos = len == 1 ? 63 + (emb & 1) : 64 - 1 - (emb % (len < 4 ? len : 3));
+            memcpy(a + pos, s, len);
+            if (k->utf8_valid(a, pos + len) != want)
+                check_valid_is(k, a, pos + len, want);
+            memset(a + pos, 'a', len);
+        }
+    }
+}
+
 /* ---- guard pages: no read outside [buf, buf+len) ---------------------- */
 
 static void all_kernels(const struct miair_kernels *k, const uint8_t *p, size_t n)
@@ -900,6 +1200,7 @@ static void all_kernels(const struct miair_kernels *k, const uint8_t *p, size_t 
     check_ascii_prefix(k, p, n);
     check_words(k, p, n);
     check_byteset(k, p, n);
+    check_utf8_valid(k, p, n);
 }
 
 static void test_guard_pages(void **state)
@@ -1018,6 +1319,20 @@ static void test_known_answers(void **state)
     /* ASCII prefix */
     assert_int_equal(k->ascii_prefix_len((const uint8_t *)"abc\xc3\xa9", 5), 3);
     assert_int_equal(k->ascii_prefix_len((const uint8_t *)"", 0), 0);
+
+    /* UTF-8 validity */
+    static const struct {
+        const char *s;
+        int valid;
+    } u8[] = {{"", 1}, {"abc\xc3\xa9", 1}, {"\xc3", 0}, {"\xc3\xa9\xa9", 0}, {"\xc2\x80\xdf\xbf", 1},
+              {"\xc1\xbf", 0}, {"\xe0\xa0\x80", 1}, {"\xe0\x9f\xbf", 0}, {"\xed\x9f\xbf", 1},
+              {"\xed\xa0\x80", 0}, {"\xee\x80\x80", 1}, {"\xef\xbf\xbf", 1}, {"\xf0\x90\x80\x80", 1},
+              {"\xf0\x8f\xbf\xbf", 0}, {"\xf4\x8f\xbf\xbf", 1}, {"\xf4\x90\x80\x80", 0},
+              {"\xf5\x80\x80\x80", 0}, {"\xff", 0}, {"\x80", 0}, {"a\xf0\x9f\x98\x80z", 1},
+              {"a\xf0\x9f\x98z", 0}};
+    for (size_t i = 0; i < sizeof u8 / sizeof *u8; i++)
+        assert_int_equal(k->utf8_valid((const uint8_t *)u8[i].s, strlen(u8[i].s)), u8[i].valid);
+    assert_int_equal(k->utf8_valid((const uint8_t *)"\0", 1), 1);
 
     /* words: "Hello, wor_ld 42\xc3\xa9x" lowered; XXH3-64 values of the
      * reference implementation (XXH3_64bits("hello") = 9555e8555c62dcfd) */
@@ -1139,6 +1454,7 @@ int main(void)
         {"count_positions", test_count_positions}, {"ascii_prefix_len", test_ascii_prefix},
         {"guard_pages", test_guard_pages}, {"word_hashes", test_word_hashes},
         {"ngram_hashes", test_ngram_hashes}, {"byteset_bits", test_byteset_bits},
+        {"utf8_valid", test_utf8_valid}, {"utf8_valid_exhaustive", test_utf8_valid_exhaustive},
     };
     const char *const *av = miair_kernels_available();
     for (int i = 0; av[i]; i++) {

@@ -8,6 +8,7 @@
 #include "../generic/histogram.h"
 #include "../generic/swar.h"
 #include "../generic/utf8.h"
+#include "../generic/utf8_valid.h"
 #include "../generic/words.h"
 
 static inline __m256i table256(const uint8_t t[16])
@@ -273,6 +274,84 @@ static void byteset_bits_avx2(const uint8_t *buf, size_t len, const struct miair
     MIAIR_BYTESETS_SWITCH(sets->nsets, byteset_bits_n_avx2, buf, len, sets, out, block_stride);
 }
 
+/* ---- UTF-8 validation (generic/utf8_valid.h) ----------------------------
+ * 64 bytes a step (two vectors, one ASCII test; 128 bytes of ASCII in one
+ * test). p1..p3: the vector shifted
+ * by 1..3 bytes with the previous vector's last bytes in front: vperm2i128
+ * puts [prev.hi, cur.lo] beside cur, vpalignr shifts each lane. */
+struct utf8_tables {
+    __m256i prev_hi, prev_lo, cur_hi, max_tail;
+};
+
+MIAIR_INLINE __m256i utf8_check_avx2(__m256i cur, __m256i prev, const struct utf8_tables *t)
+{
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
+    __m256i pc = _mm256_permute2x128_si256(prev, cur, 0x21);
+    __m256i p1 = _mm256_alignr_epi8(cur, pc, 15);
+    __m256i p2 = _mm256_alignr_epi8(cur, pc, 14);
+    __m256i p3 = _mm256_alignr_epi8(cur, pc, 13);
+    __m256i a = _mm256_shuffle_epi8(t->prev_hi, _mm256_and_si256(_mm256_srli_epi16(p1, 4), low4));
+    __m256i b = _mm256_shuffle_epi8(t->prev_lo, _mm256_and_si256(p1, low4));
+    __m256i c = _mm256_shuffle_epi8(t->cur_hi, _mm256_and_si256(_mm256_srli_epi16(cur, 4), low4));
+    __m256i sc = _mm256_and_si256(_mm256_and_si256(a, b), c);
+    /* p2 >= E0 or p3 >= F0: bit 7 of the saturating differences */
+    __m256i third = _mm256_subs_epu8(p2, _mm256_set1_epi8((char)(0xE0 - 0x80)));
+    __m256i fourth = _mm256_subs_epu8(p3, _mm256_set1_epi8((char)(0xF0 - 0x80)));
+    __m256i must = _mm256_and_si256(_mm256_or_si256(third, fourth), _mm256_set1_epi8((char)0x80));
+    return _mm256_xor_si256(must, sc);
+}
+
+struct utf8_state {
+    __m256i err, prev, incomplete;
+};
+
+MIAIR_INLINE void utf8_block_avx2(const uint8_t *p, struct utf8_state *s, const struct utf8_tables *t)
+{
+    __m256i x0 = _mm256_loadu_si256((const __m256i *)p);
+    __m256i x1 = _mm256_loadu_si256((const __m256i *)(p + 32));
+    if (!_mm256_movemask_epi8(_mm256_or_si256(x0, x1))) {
+        /* ASCII: wrong only after an unfinished sequence */
+        s->err = _mm256_or_si256(s->err, s->incomplete);
+        s->incomplete = _mm256_setzero_si256();
+    } else {
+        s->err = _mm256_or_si256(s->err, _mm256_or_si256(utf8_check_avx2(x0, s->prev, t), utf8_check_avx2(x1, x0, t)));
+        s->incomplete = _mm256_subs_epu8(x1, t->max_tail);
+    }
+    s->prev = x1;
+}
+
+static int utf8_valid_avx2(const uint8_t *buf, size_t len)
+{
+    const struct utf8_tables t = {
+        table256(MIAIR_U8_PREV_HI), table256(MIAIR_U8_PREV_LO), table256(MIAIR_U8_CUR_HI),
+        _mm256_inserti128_si256(_mm256_set1_epi8((char)0xFF), _mm_loadu_si128((const __m128i *)MIAIR_U8_MAX_TAIL), 1)};
+    struct utf8_state s = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+    size_t i = 0;
+    /* 128 bytes of ASCII with one test; else 64 at a time */
+    for (; len - i >= 128; i += 128) {
+        __m256i x[4];
+        MIAIR_UNROLL
+        for (int h = 0; h < 4; h++)
+            x[h] = _mm256_loadu_si256((const __m256i *)(buf + i + 32 * h));
+        if (!_mm256_movemask_epi8(_mm256_or_si256(_mm256_or_si256(x[0], x[1]), _mm256_or_si256(x[2], x[3])))) {
+            s.err = _mm256_or_si256(s.err, s.incomplete);
+            s.incomplete = _mm256_setzero_si256();
+            s.prev = x[3];
+            continue;
+        }
+        utf8_block_avx2(buf + i, &s, &t);
+        utf8_block_avx2(buf + i + 64, &s, &t);
+    }
+    for (; len - i >= 64; i += 64)
+        utf8_block_avx2(buf + i, &s, &t);
+    /* the tail and at least one zero after it: a cut sequence is an error */
+    uint8_t tmp[64] = {0};
+    if (len > i)
+        memcpy(tmp, buf + i, len - i);
+    utf8_block_avx2(tmp, &s, &t);
+    return _mm256_testz_si256(s.err, s.err);
+}
+
 const struct miair_kernels miair_kernels_avx2 = {
     .isa = "avx2",
     .classify = classify_avx2,
@@ -284,4 +363,5 @@ const struct miair_kernels miair_kernels_avx2 = {
     .word_hashes = word_hashes_avx2,
     .ngram_hashes = ngram_hashes_avx2,
     .byteset_bits = byteset_bits_avx2,
+    .utf8_valid = utf8_valid_avx2,
 };

@@ -10,6 +10,7 @@
 #include "../generic/classes.h"
 #include "../generic/histogram.h"
 #include "../generic/utf8.h"
+#include "../generic/utf8_valid.h"
 #include "../generic/words.h"
 
 static inline __m512i table512(const uint8_t t[16])
@@ -239,6 +240,78 @@ static void byteset_bits_avx512(const uint8_t *buf, size_t len, const struct mia
     MIAIR_BYTESETS_SWITCH(sets->nsets, byteset_bits_n_avx512, buf, len, sets, out, block_stride);
 }
 
+/* ---- UTF-8 validation (generic/utf8_valid.h) ----------------------------
+ * One 64-byte vector a step (256 bytes of ASCII in one test). p1..p3: valignq puts [prev lane 3, cur lanes
+ * 0-2] beside cur, vpalignr shifts each 16-byte lane. The tail is a masked
+ * load (zeros after it: a cut sequence is an error). */
+struct utf8_tables {
+    __m512i prev_hi, prev_lo, cur_hi, max_tail;
+};
+
+MIAIR_INLINE __m512i utf8_check_avx512(__m512i cur, __m512i prev, const struct utf8_tables *t)
+{
+    const __m512i low4 = _mm512_set1_epi8(0x0F);
+    __m512i pc = _mm512_alignr_epi64(cur, prev, 6);
+    __m512i p1 = _mm512_alignr_epi8(cur, pc, 15);
+    __m512i p2 = _mm512_alignr_epi8(cur, pc, 14);
+    __m512i p3 = _mm512_alignr_epi8(cur, pc, 13);
+    __m512i a = _mm512_shuffle_epi8(t->prev_hi, _mm512_and_si512(_mm512_srli_epi16(p1, 4), low4));
+    __m512i b = _mm512_shuffle_epi8(t->prev_lo, _mm512_and_si512(p1, low4));
+    __m512i c = _mm512_shuffle_epi8(t->cur_hi, _mm512_and_si512(_mm512_srli_epi16(cur, 4), low4));
+    __m512i third = _mm512_subs_epu8(p2, _mm512_set1_epi8((char)(0xE0 - 0x80)));
+    __m512i fourth = _mm512_subs_epu8(p3, _mm512_set1_epi8((char)(0xF0 - 0x80)));
+    /* must = (third | fourth) & 0x80 (vpternlogd: A & (B | C)) */
+    __m512i must = _mm512_ternarylogic_epi32(_mm512_set1_epi8((char)0x80), third, fourth, 0xE0);
+    /* (a & b & c) ^ must: vpternlogd on (a & b), c, must */
+    return _mm512_ternarylogic_epi32(_mm512_and_si512(a, b), c, must, 0x6A);
+}
+
+struct utf8_state {
+    __m512i err, prev, incomplete;
+};
+
+MIAIR_INLINE void utf8_block_avx512(__m512i x, struct utf8_state *s, const struct utf8_tables *t)
+{
+    if (!_mm512_movepi8_mask(x)) {
+        s->err = _mm512_or_si512(s->err, s->incomplete);
+        s->incomplete = _mm512_setzero_si512();
+    } else {
+        s->err = _mm512_or_si512(s->err, utf8_check_avx512(x, s->prev, t));
+        s->incomplete = _mm512_subs_epu8(x, t->max_tail);
+    }
+    s->prev = x;
+}
+
+static int utf8_valid_avx512(const uint8_t *buf, size_t len)
+{
+    const struct utf8_tables t = {
+        table512(MIAIR_U8_PREV_HI), table512(MIAIR_U8_PREV_LO), table512(MIAIR_U8_CUR_HI),
+        _mm512_inserti32x4(_mm512_set1_epi8((char)0xFF), _mm_loadu_si128((const __m128i *)MIAIR_U8_MAX_TAIL), 3)};
+    struct utf8_state s = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+    size_t i = 0;
+    /* 256 bytes of ASCII with one test; else vector by vector */
+    for (; len - i >= 256; i += 256) {
+        __m512i x[4];
+        MIAIR_UNROLL
+        for (int h = 0; h < 4; h++)
+            x[h] = _mm512_loadu_si512(buf + i + 64 * h);
+        __m512i any = _mm512_ternarylogic_epi32(x[0], x[1], x[2], 0xFE);
+        if (!_mm512_movepi8_mask(_mm512_or_si512(any, x[3]))) {
+            s.err = _mm512_or_si512(s.err, s.incomplete);
+            s.incomplete = _mm512_setzero_si512();
+            s.prev = x[3];
+            continue;
+        }
+        MIAIR_UNROLL
+        for (int h = 0; h < 4; h++)
+            utf8_block_avx512(x[h], &s, &t);
+    }
+    for (; len - i >= 64; i += 64)
+        utf8_block_avx512(_mm512_loadu_si512(buf + i), &s, &t);
+    utf8_block_avx512(load_tail(buf + i, len - i), &s, &t);
+    return !_mm512_test_epi8_mask(s.err, s.err);
+}
+
 const struct miair_kernels miair_kernels_avx512 = {
     .isa = "avx512",
     .classify = classify_avx512,
@@ -250,4 +323,5 @@ const struct miair_kernels miair_kernels_avx512 = {
     .word_hashes = word_hashes_avx512,
     .ngram_hashes = ngram_hashes_avx512,
     .byteset_bits = byteset_bits_avx512,
+    .utf8_valid = utf8_valid_avx512,
 };

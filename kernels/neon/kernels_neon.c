@@ -11,6 +11,7 @@
 #include "../generic/histogram.h"
 #include "../generic/swar.h"
 #include "../generic/utf8.h"
+#include "../generic/utf8_valid.h"
 #include "../generic/words.h"
 
 static const uint8_t BIT_WEIGHTS[16] = {1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128};
@@ -260,6 +261,64 @@ static void byteset_bits_neon(const uint8_t *buf, size_t len, const struct miair
     MIAIR_BYTESETS_SWITCH(sets->nsets, byteset_bits_n_neon, buf, len, sets, out, block_stride);
 }
 
+/* ---- UTF-8 validation (generic/utf8_valid.h) ----------------------------
+ * 64 bytes a step (four vectors, one ASCII test); p1..p3 by vext from the
+ * previous vector; the tail through a zero-padded stack copy. */
+struct utf8_tables {
+    uint8x16_t prev_hi, prev_lo, cur_hi, max_tail;
+};
+
+static inline uint8x16_t utf8_check_neon(uint8x16_t cur, uint8x16_t prev, const struct utf8_tables *t)
+{
+    uint8x16_t p1 = vextq_u8(prev, cur, 15), p2 = vextq_u8(prev, cur, 14), p3 = vextq_u8(prev, cur, 13);
+    uint8x16_t a = vqtbl1q_u8(t->prev_hi, vshrq_n_u8(p1, 4));
+    uint8x16_t b = vqtbl1q_u8(t->prev_lo, vandq_u8(p1, vdupq_n_u8(0x0F)));
+    uint8x16_t c = vqtbl1q_u8(t->cur_hi, vshrq_n_u8(cur, 4));
+    uint8x16_t sc = vandq_u8(vandq_u8(a, b), c);
+    uint8x16_t must = vorrq_u8(vcgeq_u8(p2, vdupq_n_u8(0xE0)), vcgeq_u8(p3, vdupq_n_u8(0xF0)));
+    return veorq_u8(vandq_u8(must, vdupq_n_u8(0x80)), sc);
+}
+
+struct utf8_state {
+    uint8x16_t err, prev, incomplete;
+};
+
+static inline void utf8_block_neon(const uint8_t *p, struct utf8_state *s, const struct utf8_tables *t)
+{
+    uint8x16_t x[4];
+    for (int h = 0; h < 4; h++)
+        x[h] = vld1q_u8(p + 16 * h);
+    uint8x16_t any = vorrq_u8(vorrq_u8(x[0], x[1]), vorrq_u8(x[2], x[3]));
+    if (vmaxvq_u8(any) < 0x80) {
+        s->err = vorrq_u8(s->err, s->incomplete);
+        s->incomplete = vdupq_n_u8(0);
+    } else {
+        uint8x16_t e = utf8_check_neon(x[0], s->prev, t);
+        e = vorrq_u8(e, utf8_check_neon(x[1], x[0], t));
+        e = vorrq_u8(e, utf8_check_neon(x[2], x[1], t));
+        e = vorrq_u8(e, utf8_check_neon(x[3], x[2], t));
+        s->err = vorrq_u8(s->err, e);
+        s->incomplete = vqsubq_u8(x[3], t->max_tail);
+    }
+    s->prev = x[3];
+}
+
+static int utf8_valid_neon(const uint8_t *buf, size_t len)
+{
+    const struct utf8_tables t = {vld1q_u8(MIAIR_U8_PREV_HI), vld1q_u8(MIAIR_U8_PREV_LO),
+                                  vld1q_u8(MIAIR_U8_CUR_HI), vld1q_u8(MIAIR_U8_MAX_TAIL)};
+    struct utf8_state s = {vdupq_n_u8(0), vdupq_n_u8(0), vdupq_n_u8(0)};
+    size_t i = 0;
+    for (; len - i >= 64; i += 64)
+        utf8_block_neon(buf + i, &s, &t);
+    /* the tail and at least one zero after it: a cut sequence is an error */
+    uint8_t tmp[64] = {0};
+    if (len > i)
+        memcpy(tmp, buf + i, len - i);
+    utf8_block_neon(tmp, &s, &t);
+    return vmaxvq_u8(s.err) == 0;
+}
+
 const struct miair_kernels miair_kernels_neon = {
     .isa = "neon",
     .classify = classify_neon,
@@ -271,4 +330,5 @@ const struct miair_kernels miair_kernels_neon = {
     .word_hashes = word_hashes_neon,
     .ngram_hashes = ngram_hashes_neon,
     .byteset_bits = byteset_bits_neon,
+    .utf8_valid = utf8_valid_neon,
 };

@@ -7,6 +7,7 @@
 #include "../generic/histogram.h"
 #include "../generic/swar.h"
 #include "../generic/utf8.h"
+#include "../generic/utf8_valid.h"
 #include "../generic/words.h"
 
 /* Packs the low bits of the 8 bytes of x (each 0 or 1) into one byte, byte i
@@ -186,6 +187,11 @@ static void byteset_bits_scalar(const uint8_t *buf, size_t len, const struct mia
     MIAIR_BYTESETS_SWITCH(sets->nsets, byteset_bits_n_scalar, buf, len, sets, out, block_stride);
 }
 
+static int utf8_valid_scalar(const uint8_t *buf, size_t len)
+{
+    return miair_utf8_valid_swar(buf, len);
+}
+
 const struct miair_kernels miair_kernels_scalar = {
     .isa = "scalar",
     .classify = classify_scalar,
@@ -197,4 +203,5 @@ const struct miair_kernels miair_kernels_scalar = {
     .word_hashes = word_hashes_scalar,
     .ngram_hashes = ngram_hashes_scalar,
     .byteset_bits = byteset_bits_scalar,
+    .utf8_valid = utf8_valid_scalar,
 };
