@@ -103,33 +103,8 @@ size_t miair_utf8_tokens(const uint8_t *u, size_t a, size_t b) {
     return tokens;
 }
 
-/* Whether buf is valid UTF-8 exactly as CPython's decoder accepts it. */
-int miair_utf8_valid(const struct miair_kernels *k, const uint8_t *s, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        if (s[i] < 0x80) {
-            i += k->ascii_prefix_len(s + i, n - i);
-            continue;
-        }
-        uint8_t c = s[i];
-        size_t need;
-        uint8_t lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) need = 1;
-        else if (c == 0xE0) need = 2, lo = 0xA0;
-        else if (c == 0xED) need = 2, hi = 0x9F;
-        else if (c >= 0xE1 && c <= 0xEF) need = 2;
-        else if (c == 0xF0) need = 3, lo = 0x90;
-        else if (c == 0xF4) need = 3, hi = 0x8F;
-        else if (c >= 0xF1 && c <= 0xF3) need = 3;
-        else return 0;
-        if (i + need >= n) return 0; /* truncated */
-        if (s[i + 1] < lo || s[i + 1] > hi) return 0;
-        for (size_t j = 2; j <= need; j++)
-            if ((s[i + j] & 0xC0) != 0x80) return 0;
-        i += need + 1;
-    }
-    return 1;
-}
+/* Whether buf is valid UTF-8 exactly as CPython's decoder accepts it (the utf8_valid kernel). */
+int miair_utf8_valid(const struct miair_kernels *k, const uint8_t *s, size_t n) { return k->utf8_valid(s, n); }
 
 miair_status miair_text_prepare(miair_scratch *s, const void *buf, size_t len, miair_text *t) {
     const uint8_t *in = len ? (const uint8_t *)buf : (const uint8_t *)"";
