@@ -21,13 +21,17 @@ static size_t cp_after(const miair_scratch *s, const miair_text *t, size_t a, si
     return a_cp + miair_utf8_count(t->u8, a, p);
 }
 
+/* start_cp / line POS_AT: computed here from ov[0], only when the consumer needs them */
+#define POS_AT ((size_t)-1)
 static miair_status deliver(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r, int id,
                             const size_t *ov, size_t start_cp, size_t line) {
     if (s->count_only) {
         s->match_count++;
         return MIAIR_OK;
     }
+    if (start_cp == POS_AT) start_cp = miair_cp_at(s, ov[0]); /* ov[0] lies in the window */
     if (id < RX_RULE0) return miair_on_quality_match(s, t, id, ov, start_cp);
+    if (line == POS_AT) line = miair_line_at(s, ov[0]);
     size_t end_cp = cp_after(s, t, ov[0], start_cp, ov[1]);
     if (s->drop && ov[1] > s->wb + (1u << 20)) s->drop(s->drop_ctx, s->wb, ov[1]);
     (void)e;
@@ -58,7 +62,7 @@ static miair_status fallback_window(const miair_engine *e, miair_scratch *s, con
         }
         const size_t *ov = s->fallback_ov[id];
         if (ov[0] >= s->wb && s->wb < t->nb) return MIAIR_OK; /* a later window */
-        miair_status st = deliver(e, s, t, r, id, ov, miair_cp_at(s, ov[0]), miair_line_at(s, ov[0]));
+        miair_status st = deliver(e, s, t, r, id, ov, POS_AT, POS_AT);
         if (st) return st;
         s->fallback_pos[id] = ov[1];
         s->fallback_must_advance[id] = ov[1] == ov[0];
@@ -388,7 +392,7 @@ static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const
             continue;
         }
         s->next[id] = ov[1];
-        miair_status st = deliver(e, s, t, r, id, ov, miair_cp_at(s, p), miair_line_at(s, p));
+        miair_status st = deliver(e, s, t, r, id, ov, POS_AT, POS_AT);
         if (st) return st;
     }
     return MIAIR_OK;
