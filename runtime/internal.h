@@ -88,9 +88,9 @@ struct miair_engine {
     struct miair_bytesets bsets, bsets_rules;
     /* Pair buckets (a Teddy-style two-byte fingerprint with exact byte sets): the ASCII first bytes
      * whose pair filter rejects some next byte, in up to MIAIR_PAIR_BUCKETS buckets; set 2k: the
-     * first bytes of bucket k, set 2k+1: every next byte some of them accepts (and all bytes
-     * >= 0x80, which the pair filter does not judge). A candidate whose byte is in bucket k is kept
-     * only when the next byte is in set 2k+1. For all regexes, and for the rule regexes alone. */
+     * first bytes of bucket k, set 2k+1: every ASCII next byte some of them accepts. A candidate
+     * whose byte is in bucket k is kept only when the next byte is in set 2k+1 or >= 0x80 (which
+     * the pair filter does not judge). For all regexes, and for the rule regexes alone. */
     struct miair_bytesets pairs, pairs_rules;
     int run_ids[MIAIR_BITMAP_RUNS]; /* run-shaped regexes scanned from bitmaps */
     int nruns;

@@ -442,10 +442,14 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
                      bits_below((unsigned)valid);
         if (psets->nsets && C) { /* drop first bytes of a bucket whose next byte no regex of it accepts */
             const uint64_t *pb = sb + bi * SET_STRIDE + 8;
+            /* next bytes >= 0x80 pass every bucket (the sets hold ASCII only: the kernel needs no
+             * high-half lookup for them); after the window: `after` */
+            const uint64_t NA = cls[bi * CLS_STRIDE + MIAIR_CLS_NONASCII];
+            const uint64_t NA1 = bi + 1 < blocks ? cls[(bi + 1) * CLS_STRIDE + MIAIR_CLS_NONASCII] & 1 : 0;
             uint64_t inb = 0, ok = 0;
             for (unsigned k = 0; 2 * k < psets->nsets; k++) {
-                uint64_t nxt = bi + 1 < blocks ? pb[SET_STRIDE + 2 * k + 1] & 1 : (after >> (2 * k + 1)) & 1;
-                uint64_t S = (pb[2 * k + 1] >> 1) | (nxt << (valid - 1));
+                uint64_t nxt = bi + 1 < blocks ? (pb[SET_STRIDE + 2 * k + 1] & 1) | NA1 : (after >> (2 * k + 1)) & 1;
+                uint64_t S = ((pb[2 * k + 1] | NA) >> 1) | (nxt << (valid - 1));
                 inb |= pb[2 * k];
                 ok |= pb[2 * k] & S;
             }
@@ -573,7 +577,7 @@ static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets 
         if (!alive[k]) continue;
         members[ns][0] = bk[k].f[0], members[ns][1] = bk[k].f[1];
         members[ns + 1][0] = bk[k].s[0], members[ns + 1][1] = bk[k].s[1];
-        members[ns + 1][2] = members[ns + 1][3] = ~0ull; /* bytes >= 0x80: not judged */
+        /* bytes >= 0x80 are not judged: the scan lets them pass from the NONASCII class bitmap */
         ns += 2;
     }
     miair_bytesets_init(out, ns, members);
