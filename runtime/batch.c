@@ -47,6 +47,8 @@
 #define BATCH_WINDOW_MIN 128                             /* ... but at least 128 */
 #define BATCH_DEFAULT_WINDOW_BYTES ((uint64_t)64 << 20)  /* 64 MiB of documents in flight */
 #define BATCH_BIG_FACTOR 2.0                             /* "big": more than 2x the mean size */
+#define BATCH_CLAIM 4                                    /* documents a worker claims at once ... */
+#define BATCH_CLAIM_MAX_BYTES ((uint64_t)64 << 10)       /* ... when each is at most 64 KiB */
 #define READ_CHUNK_MIN ((size_t)1 << 16)                 /* first allocation when the size is unknown */
 #define READ_CALL_MAX ((size_t)1 << 30)                  /* largest single read() request */
 
@@ -620,20 +622,34 @@ static void worker(batch *b, int tid)
             acc->wait_s += miair_now() - t0;
             continue;
         }
-        b->started[j] = 1;
-        b->n_started++;
-        while (b->lo < b->n && b->started[b->lo])
-            b->lo++;
-        b->held_bytes += b->size[j];
-        slot *s = &b->ring[j % b->window];
-        s->state = SLOT_RUNNING;
+        /* small documents are claimed a few at a time: one lock round for all of them */
+        size_t js[BATCH_CLAIM];
+        int nj = 0;
+        for (;;) {
+            b->started[j] = 1;
+            b->n_started++;
+            while (b->lo < b->n && b->started[b->lo])
+                b->lo++;
+            b->held_bytes += b->size[j];
+            b->ring[j % b->window].state = SLOT_RUNNING;
+            js[nj++] = j;
+            if (nj == BATCH_CLAIM || b->size[j] > BATCH_CLAIM_MAX_BYTES)
+                break;
+            j = pick(b);
+            if (j == PICK_NONE || j == PICK_WAIT || b->size[j] > BATCH_CLAIM_MAX_BYTES)
+                break;
+        }
         pthread_mutex_unlock(&b->mu);
 
-        process(b, j, s, &scratch, scratch_ok, &rb, acc, tid);
+        for (int q = 0; q < nj; q++)
+            process(b, js[q], &b->ring[js[q] % b->window], &scratch, scratch_ok, &rb, acc, tid);
 
         pthread_mutex_lock(&b->mu);
-        s->owner = tid;
-        s->state = SLOT_DONE;
+        for (int q = 0; q < nj; q++) {
+            slot *s = &b->ring[js[q] % b->window];
+            s->owner = tid;
+            s->state = SLOT_DONE;
+        }
         deliver_ready(b, tid);
         free_handed_back(b, acc);
     }
