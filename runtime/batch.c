@@ -787,6 +787,10 @@ static miair_status batch_run(const miair_engine *e, miair_cache *cache, const m
     worker(&b, 0);
 #endif
 
+    /* (the workers' last unlock happens before this lock: what they wrote is visible here, also to
+     * thread checkers that do not see OpenMP's own join) */
+    pthread_mutex_lock(&b.mu);
+    pthread_mutex_unlock(&b.mu);
     /* Outcomes left behind by a stop or handed back after their thread's last round. */
     for (size_t k = 0; k < b.window; k++)
         free_slot(&b.ring[k]);
