@@ -247,6 +247,32 @@ miair_status miair_finish(miair_result *r) {
 
 void miair_engine_set_window(miair_engine *e, size_t bytes) { e->window = bytes < 64 ? 64 : bytes; }
 
+/* Where the window from wa ends (at most wb, a character boundary). The window passes take a fast
+ * path for all-ASCII windows; a document with a few non-ASCII characters is cut so that long ASCII
+ * stretches get windows of their own: an ASCII window ends at the first non-ASCII byte when it is at
+ * least ASCII_SPLIT bytes away; a window that starts with non-ASCII text ends where a run of
+ * ASCII_SPLIT ASCII bytes (64-byte blocks from wa) starts. Results do not depend on the windows. */
+#define ASCII_SPLIT 4096
+static size_t plan_window(const miair_scratch *s, const miair_text *t, size_t wa, size_t wb) {
+    const uint8_t *u = t->u8;
+    const size_t f = wa + s->k->ascii_prefix_len(u + wa, wb - wa);
+    if (f == wb) return wb;
+    if (f - wa >= ASCII_SPLIT) return f; /* f holds a lead byte: a character boundary */
+    size_t run_start = 0, run = 0;
+    for (size_t p = wa + (f - wa) / 64 * 64; p + 64 <= wb; p += 64) {
+        uint64_t x = 0, w;
+        for (int k = 0; k < 8; k++) memcpy(&w, u + p + 8 * k, 8), x |= w;
+        if (x & 0x8080808080808080ull) {
+            run = 0;
+            continue;
+        }
+        if (!run) run_start = p; /* an ASCII byte: a character boundary */
+        run += 64;
+        if (run >= ASCII_SPLIT) return run_start;
+    }
+    return wb;
+}
+
 static miair_status analyze_text(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r) {
     miair_status st;
     miair_doc_reset(s);
@@ -270,6 +296,7 @@ static miair_status analyze_text(const miair_engine *e, miair_scratch *s, const 
         size_t wb = t->nb - wa > window ? wa + window : t->nb;
         while (wb < t->nb && (t->u8[wb] & 0xC0) == 0x80) wb--; /* a window ends at a character boundary */
         if (wb == wa) wb = wa + 1;
+        wb = plan_window(s, t, wa, wb);
         s->wa = wa;
         s->wb = wb;
         if ((st = miair_window_text(e, s, t))) return st;
