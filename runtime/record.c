@@ -1,4 +1,5 @@
 /* The JSON record of docs/record.md. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,19 +184,48 @@ static void summary(jw *w, const miair_result *r) {
     put(w, "}", 1);
 }
 
+static void rule_fields(jw *w, const miair_rule *ru) {
+    KEY(w, "type"), jcstr(w, ru->type), put(w, ",", 1);
+    KEY(w, "name"), jcstr(w, ru->name), put(w, ",", 1);
+    KEY(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
+    KEY(w, "priority"), jint(w, (size_t)ru->priority), put(w, ",", 1);
+    KEY(w, "description"), jcstr(w, ru->description), put(w, ",", 1);
+    KEY(w, "action"), jcstr(w, ru->action);
+}
+
+/* The constant part of a pattern's object ("type" .. "action", without braces), written once per
+ * process: the rules never change, so their JSON text does not either. */
+static char rule_head[MIAIR_RULES][512];
+static size_t rule_head_len[MIAIR_RULES];
+static pthread_once_t rule_head_once = PTHREAD_ONCE_INIT;
+
+static void rule_head_init(void) {
+    for (int k = 0; k < MIAIR_RULES; k++) {
+        const miair_rule *ru = &miair_rules[k];
+        jw w = {0};
+        rule_fields(&w, ru);
+        if (!w.oom && w.b.len < sizeof rule_head[k]) { /* else 0: written field by field */
+            memcpy(rule_head[k], w.b.p, w.b.len);
+            rule_head_len[k] = w.b.len;
+        }
+        miair_buf_release(&w.b);
+    }
+}
+
 static void patterns(jw *w, const miair_result *r, int occurrences) {
+    pthread_once(&rule_head_once, rule_head_init);
     KEY(w, "patterns");
     put(w, "[", 1);
     for (size_t i = 0; i < r->npat; i++) {
         const miair_rule *ru = &miair_rules[r->pat_rule[i]];
         if (i) put(w, ",", 1);
         put(w, "{", 1);
-        KEY(w, "type"), jcstr(w, ru->type), put(w, ",", 1);
-        KEY(w, "name"), jcstr(w, ru->name), put(w, ",", 1);
-        KEY(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
-        KEY(w, "priority"), jint(w, (size_t)ru->priority), put(w, ",", 1);
-        KEY(w, "description"), jcstr(w, ru->description), put(w, ",", 1);
-        KEY(w, "action"), jcstr(w, ru->action);
+        const size_t hl = rule_head_len[r->pat_rule[i]];
+        if (hl) {
+            put(w, rule_head[r->pat_rule[i]], hl);
+        } else {
+            rule_fields(w, ru);
+        }
         if (!occurrences) { /* outputs without MIAIR_OUTPUT_OCCURRENCES: their count only */
             put(w, ",", 1), KEY(w, "occurrence_count"), jint(w, r->occ[r->pat_rule[i]].n), put(w, "}", 1);
             continue;
