@@ -124,7 +124,10 @@ static void quality(jw *w, const miair_result *r) {
     const double *v = r->num;
     KEY(w, "quality_metrics");
     put(w, "{", 1);
-    for (int d = 0; d < 4; d++) key(w, dim_names[d]), jnum(w, v[MIAIR_QUALITY_COMPLETENESS + d]), put(w, ",", 1);
+    KEY(w, "completeness"), jnum(w, v[MIAIR_QUALITY_COMPLETENESS]), put(w, ",", 1);
+    KEY(w, "clarity"), jnum(w, v[MIAIR_QUALITY_CLARITY]), put(w, ",", 1);
+    KEY(w, "consistency"), jnum(w, v[MIAIR_QUALITY_CONSISTENCY]), put(w, ",", 1);
+    KEY(w, "accuracy"), jnum(w, v[MIAIR_QUALITY_ACCURACY]), put(w, ",", 1);
     KEY(w, "overall"), jnum(w, v[MIAIR_QUALITY_OVERALL]), put(w, ",", 1);
     KEY(w, "passes_gate"), puts_(w, v[MIAIR_PASSES_GATE] != 0.0 ? "true" : "false"), put(w, ",", 1);
     KEY(w, "sub_scores");
