@@ -7,6 +7,7 @@
 
 #include "dispatch.h"
 #include "internal.h"
+#include "numfmt.h"
 
 const char *miair_version(void) { return MIAIR_VERSION_STRING; }
 
@@ -144,12 +145,30 @@ int miair_result_list_push(miair_result *r, miair_list l, const char *s) {
     return 0;
 }
 
+/* Appends src to dst[0..cap) at *n, as snprintf would: truncated to cap - 1 bytes, always terminated. */
+static void cat_bounded(char *dst, size_t cap, size_t *n, const char *src) {
+    size_t room = cap - 1 - *n, len = strnlen(src, room);
+    memcpy(dst + *n, src, len);
+    *n += len;
+    dst[*n] = '\0';
+}
+
 int miair_result_list_pushf(miair_result *r, miair_list l, const char *fmt, ...) {
     char tmp[512];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
+    return miair_result_list_push(r, l, tmp);
+}
+
+int miair_result_list_push_num(miair_result *r, miair_list l, const char *pre, uint64_t v, const char *post) {
+    char tmp[512], num[24];
+    size_t n = 0;
+    cat_bounded(tmp, sizeof tmp, &n, pre);
+    miair_fmt_u64(num, v);
+    cat_bounded(tmp, sizeof tmp, &n, num);
+    cat_bounded(tmp, sizeof tmp, &n, post);
     return miair_result_list_push(r, l, tmp);
 }
 
@@ -177,13 +196,6 @@ void miair_result_free(miair_result *r) {
     free(r);
 }
 
-/* Appends src to dst[0..cap) at *n, as snprintf would: truncated to cap - 1 bytes, always terminated. */
-static void cat_bounded(char *dst, size_t cap, size_t *n, const char *src) {
-    size_t room = cap - 1 - *n, len = strnlen(src, room);
-    memcpy(dst + *n, src, len);
-    *n += len;
-    dst[*n] = '\0';
-}
 
 /* ---- SPEC §5 ---- */
 

@@ -107,10 +107,14 @@ static miair_status insights(miair_result *r) {
     size_t best = 0;
     for (size_t j = 1; j < ntypes; j++)
         if (counts[j] > counts[best]) best = j;
-    if (miair_result_list_pushf(r, MIAIR_LIST_INSIGHTS, "Primary improvement area: %s patterns", types[best]))
-        return MIAIR_ERR_NOMEM;
-    if (high && miair_result_list_pushf(r, MIAIR_LIST_INSIGHTS,
-                                        "Found %zu high-severity issues requiring immediate attention", high))
+    char msg[128]; /* a rule type is a short constant */
+    size_t n = 0;
+    put_lit(msg, &n, "Primary improvement area: ");
+    put_lit(msg, &n, types[best]);
+    put_lit(msg, &n, " patterns");
+    if (miair_result_list_push(r, MIAIR_LIST_INSIGHTS, msg)) return MIAIR_ERR_NOMEM;
+    if (high && miair_result_list_push_num(r, MIAIR_LIST_INSIGHTS, "Found ", high,
+                                           " high-severity issues requiring immediate attention"))
         return MIAIR_ERR_NOMEM;
     if (r->npat > 5) {
         double sum = 0.0, sq = 0.0;

@@ -237,26 +237,26 @@ miair_status miair_quality_finish(const miair_engine *e, miair_scratch *s, miair
     finish_dims(e, r);
 
     /* quality issues */
-    if (c.todo && miair_result_list_pushf(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Found %ld TODO/FIXME markers", c.todo))
+    if (c.todo && miair_result_list_push_num(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Found ", (uint64_t)c.todo, " TODO/FIXME markers"))
         return MIAIR_ERR_NOMEM;
     if (c.placeholder &&
-        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Found %ld placeholder sections", c.placeholder))
+        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Found ", (uint64_t)c.placeholder, " placeholder sections"))
         return MIAIR_ERR_NOMEM;
     if (ntok < 200 &&
-        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Document too short (%zu words)", ntok))
+        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Document too short (", ntok, " words)"))
         return MIAIR_ERR_NOMEM;
     if (complex &&
-        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_CLARITY, "Found %ld overly complex sentences", complex))
+        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_CLARITY, "Found ", (uint64_t)complex, " overly complex sentences"))
         return MIAIR_ERR_NOMEM;
     double ratio = (double)passive / ntok1;
     if (ratio > 0.1 &&
         miair_result_list_pushf(r, MIAIR_LIST_ISSUES_CLARITY, "High passive voice usage (%.1f%%)", ratio * 100.0))
         return MIAIR_ERR_NOMEM;
     if (c.spaces > 5 &&
-        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_CONSISTENCY, "Inconsistent spacing (%ld instances)", c.spaces))
+        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_CONSISTENCY, "Inconsistent spacing (", (uint64_t)c.spaces, " instances)"))
         return MIAIR_ERR_NOMEM;
     if (c.broken &&
-        miair_result_list_pushf(r, MIAIR_LIST_ISSUES_ACCURACY, "Found %ld potentially broken links", c.broken))
+        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_ACCURACY, "Found ", (uint64_t)c.broken, " potentially broken links"))
         return MIAIR_ERR_NOMEM;
     return suggestions(r);
 }
