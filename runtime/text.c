@@ -829,7 +829,9 @@ miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const mi
     size_t blocks;
     if ((st = miair_classify_window(s, t, &blocks))) return st;
     const size_t n = s->wb - s->wa;
-    int ascii = s->k->ascii_prefix_len(t->u8 + s->wa, n) == n;
+    uint64_t na = 0; /* any non-ASCII byte in the window: from the class bitmaps */
+    for (size_t bi = 0; bi < blocks; bi++) na |= s->cls[bi * CLS_STRIDE + MIAIR_CLS_NONASCII];
+    const int ascii = na == 0;
     const int last = s->wb == t->nb;
     if (!s->has_fence) { /* "```": three adjacent bits of the backtick bitmaps (across block edges too) */
         const uint8_t *u = t->u8;
