@@ -242,31 +242,29 @@ static int word_before(const uint8_t *u, size_t i) {
     return word_at(u, i, j);
 }
 
-/* Whether \s+\w matches at byte i (Python's Unicode classes). */
-static int space_then_word(const uint8_t *u, size_t n, size_t i) {
-    size_t spaces = 0;
+/* The end of the run of whitespace characters (Python's \s) from byte i. */
+static size_t skip_spaces(const uint8_t *u, size_t n, size_t i) {
     while (i < n) {
         size_t j = i;
         uint32_t ch = u[i] < 0x80 ? u[j++] : miair_utf8_next(u, &j);
         if (!miair_uc_isspace(ch)) break;
-        spaces++;
         i = j;
     }
-    return spaces && word_at(u, n, i);
+    return i;
+}
+
+/* Whether \s+\w matches at byte i (Python's Unicode classes). */
+static int space_then_word(const uint8_t *u, size_t n, size_t i) {
+    size_t e = skip_spaces(u, n, i);
+    return e > i && word_at(u, n, e);
 }
 
 /* \s+\w+S\b at byte i: 1 and *end (the end of the word), 0, or -1 when a non-ASCII character stands
  * where a caseless S has a letter with non-ASCII case variants (s, k, i). */
 static int space_word_suffix(const miair_litalt *la, const uint8_t *u, size_t n, size_t i, size_t *end) {
-    size_t spaces = 0;
-    while (i < n) {
-        size_t j = i;
-        uint32_t ch = u[i] < 0x80 ? u[j++] : miair_utf8_next(u, &j);
-        if (!miair_uc_isspace(ch)) break;
-        spaces++;
-        i = j;
-    }
-    if (!spaces) return 0;
+    const size_t e = skip_spaces(u, n, i);
+    if (e == i) return 0;
+    i = e;
     /* the maximal word run from i (\w+ backs off inside it, but S\b can only end where it ends) */
     size_t chars = 0, starts[8] = {0}; /* byte offsets of the last 8 characters' starts (ring) */
     while (i < n) {
