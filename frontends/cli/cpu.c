@@ -18,11 +18,11 @@
 
 /* The jobs of the analysis that a kernel does, and how each ISA does it
  * (docs/kernels.md has the details). */
-enum { JOB_CLASSIFY, JOB_BYTE_HIST, JOB_UTF8_HIST, JOB_COUNT, JOB_PREFIX, JOB_WORDS, JOB_NGRAMS, JOB_BYTESETS, JOB_COUNT_ };
+enum { JOB_CLASSIFY, JOB_BYTE_HIST, JOB_UTF8_HIST, JOB_COUNT, JOB_PREFIX, JOB_WORDS, JOB_NGRAMS, JOB_BYTESETS, JOB_UTF8_VALID, JOB_COUNT_ };
 
 static const char *const job_names[JOB_COUNT_] = {
     "classify", "byte histogram", "utf8 histogram", "count/positions", "ascii prefix", "word hashing", "n-gram hashing",
-    "regex candidates",
+    "regex candidates", "utf-8 validation",
 };
 
 struct isa_notes {
@@ -36,22 +36,26 @@ static const struct isa_notes notes[] = {
     {"scalar",
      {"table lookup per byte, bit transpose by multiplication", "4 sub-tables (scalar code)",
       "4 sub-tables, SWAR lead scan, exact decode", "SWAR, 8 bytes at a time", "SWAR, 8 bytes at a time",
-      "SWAR range tests, ctz boundaries, XXH3-64 per word", NGRAM_NOTE, "byteset_bits: a 256-entry set table per byte"}},
+      "SWAR range tests, ctz boundaries, XXH3-64 per word", NGRAM_NOTE, "byteset_bits: a 256-entry set table per byte",
+      "SWAR ASCII skip, one sequence at a time"}},
     {"avx2",
      {"2 x 32-byte vpshufb nibble lookups, vpmovmskb", "4 sub-tables (scalar code on every ISA)",
       "4 sub-tables, vptest ASCII runs, vpcmpgtb leads", "vpcmpeqb + psadbw / movemask + tzcnt",
       "vpmovmskb + tzcnt", "vpshufb nibble lookup, tzcnt boundaries, XXH3-64 per word", NGRAM_NOTE,
-      "byteset_bits: vpshufb nibble tables per set, vpmovmskb"}},
+      "byteset_bits: vpshufb nibble tables per set, vpmovmskb",
+      "Keiser-Lemire nibble lookups (vpshufb), 128-byte ASCII skip"}},
     {"avx512",
      {"64-byte vpshufb, vptestmb/vpcmpb into mask registers", "4 sub-tables (scalar code on every ISA)",
       "4 sub-tables, vpmovb2m leads", "vpcmpeqb to mask + popcnt, masked tails", "vpmovb2m + tzcnt",
       "64-byte vpshufb + vptestmb, tzcnt boundaries, XXH3-64 per word", NGRAM_NOTE,
-      "byteset_bits: 64-byte vpshufb nibble tables per set into mask registers"}},
+      "byteset_bits: 64-byte vpshufb nibble tables per set into mask registers",
+      "Keiser-Lemire nibble lookups (64-byte vpshufb), 256-byte ASCII skip"}},
     {"neon",
      {"4 x 16-byte vqtbl1q lookups, vpaddq movemask", "4 sub-tables (scalar code on every ISA)",
       "4 sub-tables, vmaxvq ASCII check", "vceqq + vaddlvq", "vmaxvq",
       "vqtbl1q nibble lookup, ctz boundaries, XXH3-64 per word", NGRAM_NOTE,
-      "byteset_bits: vqtbl1q nibble tables per set"}},
+      "byteset_bits: vqtbl1q nibble tables per set",
+      "Keiser-Lemire nibble lookups (vqtbl1q), 64-byte ASCII skip"}},
 };
 
 static const char *how(const char *isa, int job)
