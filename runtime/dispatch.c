@@ -20,6 +20,7 @@ struct cpu {
     int avx2_ok;   /* AVX2 + BMI1/2 + POPCNT + LZCNT, and the OS saves YMM */
     int avx512_ok; /* that, plus AVX-512 F/BW/VL, and the OS saves opmask + ZMM */
     int neon_native;
+    int neon_x86_ok; /* x86: SSSE3, SSE4.1, SSE4.2, POPCNT (the SIMDe build of the NEON table uses them) */
     char features[512];
 };
 
@@ -85,6 +86,7 @@ static void detect(struct cpu *c)
     c->avx2_ok = os_ymm && HAS(ecx1, 28) && HAS(ebx7, 5) && HAS(ebx7, 3) && HAS(ebx7, 8) && HAS(ecx1, 23) &&
                  HAS(ecx81, 5);
     c->avx512_ok = c->avx2_ok && os_zmm && HAS(ebx7, 16) && HAS(ebx7, 30) && HAS(ebx7, 31);
+    c->neon_x86_ok = HAS(ecx1, 9) && HAS(ecx1, 19) && HAS(ecx1, 20) && HAS(ecx1, 23);
 #undef HAS
 }
 #elif defined(__aarch64__)
@@ -132,13 +134,16 @@ const struct miair_kernels *miair_kernels_for(const char *isa)
         return NULL;
     if (strcmp(isa, "scalar") == 0)
         return &miair_kernels_scalar;
-    if (strcmp(isa, "neon") == 0)
-        return &miair_kernels_neon;
 #if defined(MIAIR_KERNELS_X86)
+    if (strcmp(isa, "neon") == 0)
+        return c->neon_x86_ok ? &miair_kernels_neon : NULL;
     if (strcmp(isa, "avx2") == 0)
         return c->avx2_ok ? &miair_kernels_avx2 : NULL;
     if (strcmp(isa, "avx512") == 0)
         return c->avx512_ok ? &miair_kernels_avx512 : NULL;
+#else
+    if (strcmp(isa, "neon") == 0)
+        return &miair_kernels_neon;
 #endif
     (void)c;
     return NULL;
@@ -163,7 +168,12 @@ const char *const *miair_kernels_available(void)
     static const char *const x86_512[] = {"avx512", "avx2", "neon", "scalar", NULL};
     static const char *const x86_2[] = {"avx2", "neon", "scalar", NULL};
     static const char *const arm[] = {"neon", "scalar", NULL};
+#if defined(MIAIR_KERNELS_X86)
+    static const char *const x86_v2[] = {"neon", "scalar", NULL};
+    static const char *const scalar_only[] = {"scalar", NULL};
+#else
     static const char *const other[] = {"scalar", "neon", NULL};
+#endif
     const struct cpu *c = get_cpu();
     if (c->avx512_ok)
         return x86_512;
@@ -171,7 +181,11 @@ const char *const *miair_kernels_available(void)
         return x86_2;
     if (c->neon_native)
         return arm;
+#if defined(MIAIR_KERNELS_X86)
+    return c->neon_x86_ok ? x86_v2 : scalar_only;
+#else
     return other;
+#endif
 }
 
 static int known_isa(const char *isa)
@@ -192,6 +206,8 @@ const struct miair_kernels *miair_kernels_resolve(const char *isa, const char **
             *why = "MIAIR_ISA=avx2: this CPU or OS lacks AVX2 (with BMI1/2, POPCNT, LZCNT and YMM state)";
         else if (strcmp(isa, "avx512") == 0)
             *why = "MIAIR_ISA=avx512: this CPU or OS lacks AVX-512 F/BW/VL (with ZMM state)";
+        else if (strcmp(isa, "neon") == 0)
+            *why = "MIAIR_ISA=neon: on x86 the SIMDe build of the NEON kernels needs SSSE3, SSE4.1, SSE4.2 and POPCNT";
         else
             *why = "MIAIR_ISA: instruction set not available on this machine";
     }

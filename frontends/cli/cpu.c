@@ -83,8 +83,8 @@ static void print_help(FILE *f)
           "sets whose kernels can run here (best first), the one chosen and, per\n"
           "job, which kernel runs it. MIAIR_ISA=scalar|avx2|avx512|neon|auto forces\n"
           "a choice; naming one this CPU or OS cannot run is an error (exit 1).\n"
-          "\"neon\" runs everywhere: natively on aarch64, emulated through SIMDe\n"
-          "elsewhere (a correctness path, not a fast one).\n"
+          "\"neon\" runs natively on aarch64 and through SIMDe elsewhere (on x86\n"
+          "when the CPU has SSSE3, SSE4.1, SSE4.2 and POPCNT).\n"
           "\n"
           "  --list-isas   only the runnable ISA names, one per line, best first\n"
           "  -h, --help    this help\n",
