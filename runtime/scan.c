@@ -291,8 +291,9 @@ static int space_word_suffix(const miair_litalt *la, const uint8_t *u, size_t n,
     return 1;
 }
 
-/* A literal-alternation regex at p: 1 and *end (*gend: the alternative's end) for a match, 0 for none, -1 when a non-ASCII character
- * stands where a caseless literal has a letter (it may be a case variant): the regex decides. */
+/* A literal-alternation regex at p: 1 and *end (*gend: the alternative's end) for a match, 0 for none,
+ * -1 when a non-ASCII character stands where a caseless literal has a letter (it may be a case
+ * variant): the regex decides. */
 static int litalt_match(const miair_litalt *la, const uint8_t *u, size_t n, size_t p, size_t *end, size_t *gend) {
     int before = -1;
     for (int k = 0; k < la->nalt; k++) {

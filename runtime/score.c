@@ -237,23 +237,25 @@ miair_status miair_quality_finish(const miair_engine *e, miair_scratch *s, miair
     finish_dims(e, r);
 
     /* quality issues */
-    if (c.todo && miair_result_list_push_num(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Found ", (uint64_t)c.todo, " TODO/FIXME markers"))
+    const miair_list L_COMPLETE = MIAIR_LIST_ISSUES_COMPLETENESS, L_CLEAR = MIAIR_LIST_ISSUES_CLARITY;
+    if (c.todo && miair_result_list_push_num(r, L_COMPLETE, "Found ", (uint64_t)c.todo, " TODO/FIXME markers"))
         return MIAIR_ERR_NOMEM;
     if (c.placeholder &&
-        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Found ", (uint64_t)c.placeholder, " placeholder sections"))
+        miair_result_list_push_num(r, L_COMPLETE, "Found ", (uint64_t)c.placeholder, " placeholder sections"))
         return MIAIR_ERR_NOMEM;
     if (ntok < 200 &&
-        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_COMPLETENESS, "Document too short (", ntok, " words)"))
+        miair_result_list_push_num(r, L_COMPLETE, "Document too short (", ntok, " words)"))
         return MIAIR_ERR_NOMEM;
     if (complex &&
-        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_CLARITY, "Found ", (uint64_t)complex, " overly complex sentences"))
+        miair_result_list_push_num(r, L_CLEAR, "Found ", (uint64_t)complex, " overly complex sentences"))
         return MIAIR_ERR_NOMEM;
     double ratio = (double)passive / ntok1;
     if (ratio > 0.1 &&
         miair_result_list_pushf(r, MIAIR_LIST_ISSUES_CLARITY, "High passive voice usage (%.1f%%)", ratio * 100.0))
         return MIAIR_ERR_NOMEM;
     if (c.spaces > 5 &&
-        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_CONSISTENCY, "Inconsistent spacing (", (uint64_t)c.spaces, " instances)"))
+        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_CONSISTENCY, "Inconsistent spacing (", (uint64_t)c.spaces,
+                                   " instances)"))
         return MIAIR_ERR_NOMEM;
     if (c.broken &&
         miair_result_list_push_num(r, MIAIR_LIST_ISSUES_ACCURACY, "Found ", (uint64_t)c.broken, " potentially broken links"))
