@@ -258,7 +258,8 @@ miair_status miair_quality_finish(const miair_engine *e, miair_scratch *s, miair
                                    " instances)"))
         return MIAIR_ERR_NOMEM;
     if (c.broken &&
-        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_ACCURACY, "Found ", (uint64_t)c.broken, " potentially broken links"))
+        miair_result_list_push_num(r, MIAIR_LIST_ISSUES_ACCURACY, "Found ", (uint64_t)c.broken,
+                                   " potentially broken links"))
         return MIAIR_ERR_NOMEM;
     return suggestions(r);
 }
