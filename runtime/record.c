@@ -1,4 +1,5 @@
 /* The JSON record of docs/record.md. */
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,9 @@ static void jcstr(jw *w, const char *s) { jstr(w, s, strlen(s)); }
 static void jnum(jw *w, double x) {
     char tmp[40];
     size_t n = miair_fmt_double17(tmp, x);
-    if (!memchr(tmp, '.', n) && !memchr(tmp, 'e', n) && !memchr(tmp, 'n', n)) {
+    /* %.17g writes neither '.' nor an exponent exactly for the integral values below 1e17: a
+     * non-integral double's 17 digits read back as itself, so they cannot be an integer */
+    if (x == trunc(x) && fabs(x) < 1e17) {
         memcpy(tmp + n, ".0", 3);
         n += 2;
     }
