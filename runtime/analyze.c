@@ -58,11 +58,25 @@ miair_status miair_entropy_finish(miair_scratch *s, miair_result *r) {
         distinct += nk;
         free(keys);
     }
-    /* words, in first-occurrence order */
+    /* words, in first-occurrence order; p*log2(p) once per small count (most words share a few
+     * counts: the same operands give the same term, so the sum is unchanged) */
     const miair_word *w = (const miair_word *)s->words.p;
     const size_t nent = s->words.len / sizeof *w, nwords = s->nwords;
-    double hw = 0.0;
-    for (size_t k = 0; k < nent; k++) hw = h_add(hw, w[k].count, (double)nwords);
+    double hw = 0.0, term[64];
+    uint64_t have = 0; /* bit c: term[c] computed */
+    for (size_t k = 0; k < nent; k++) {
+        const uint64_t c = w[k].count;
+        if (c >= 64) {
+            hw = h_add(hw, c, (double)nwords);
+            continue;
+        }
+        if (!((have >> c) & 1)) {
+            const double p = (double)c / (double)nwords;
+            term[c] = p * log2(p);
+            have |= 1ull << c;
+        }
+        hw = hw - term[c];
+    }
     /* sentence lengths, ascending */
     double hs = 0.0;
     if (s->st.sentences)
