@@ -326,23 +326,11 @@ static inline size_t recent_slot(uint64_t k0, uint64_t k1, size_t len) {
     return (size_t)((x ^ (x >> 31)) * 0xBF58476D1CE4E5B9ull >> 56) & (MIAIR_WORD_RECENT - 1);
 }
 
-/* One occurrence of a word. The table is keyed by XXH3-64 of the word; a short word seen recently
- * is found in the direct-mapped recent-word cache without hashing it again. */
-static inline __attribute__((always_inline)) miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len,
-                                                                   size_t cps) {
-    if (__builtin_expect(!s->word_index, 0) && word_index_grow(s)) return MIAIR_ERR_NOMEM;
-    s->nwords++;
-    s->words_cp_total += cps;
-    uint64_t k0, k1;
-    key_words(key, len, &k0, &k1);
-    struct miair_word_recent *rc = NULL;
-    if (len <= 16 && s->word_recent) {
-        rc = &s->word_recent[recent_slot(k0, k1, len)];
-        if (rc->gen == s->word_gen && rc->k0 == k0 && rc->k1 == k1 && rc->len == len) {
-            ((miair_word *)s->words.p)[rc->ent].count++;
-            return MIAIR_OK;
-        }
-    }
+/* A word the recent-word cache did not answer: the XXH3-keyed table (found or inserted), then the
+ * cache slot rc (if any) remembers it. The caller counts the occurrence in nwords. */
+static __attribute__((noinline)) miair_status word_add_table(miair_scratch *s, const uint8_t *key, size_t len,
+                                                             uint64_t k0, uint64_t k1,
+                                                             struct miair_word_recent *rc) {
     uint64_t h = XXH3_64bits(key, len);
     size_t slot;
     long k = word_find(s, key, len, h, k0, k1, &slot);
@@ -355,6 +343,33 @@ static inline __attribute__((always_inline)) miair_status word_add(miair_scratch
     }
     if (rc) rc->k0 = k0, rc->k1 = k1, rc->len = (uint32_t)len, rc->ent = (uint32_t)k, rc->gen = s->word_gen;
     return st;
+}
+
+/* The recent-word cache slot of a short word, or NULL (long word, or no cache). */
+static inline struct miair_word_recent *recent_of(const miair_scratch *s, uint64_t k0, uint64_t k1, size_t len) {
+    return len <= 16 && s->word_recent ? &s->word_recent[recent_slot(k0, k1, len)] : NULL;
+}
+
+static inline int recent_hit(const struct miair_word_recent *rc, uint32_t gen, uint64_t k0, uint64_t k1,
+                             size_t len) {
+    return ((rc->gen == gen) & (rc->k0 == k0) & (rc->k1 == k1) & (rc->len == len)) != 0;
+}
+
+/* One occurrence of a word. The table is keyed by XXH3-64 of the word; a short word seen recently
+ * is found in the direct-mapped recent-word cache without hashing it again. */
+static inline __attribute__((always_inline)) miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len,
+                                                                   size_t cps) {
+    if (__builtin_expect(!s->word_index, 0) && word_index_grow(s)) return MIAIR_ERR_NOMEM;
+    s->nwords++;
+    s->words_cp_total += cps;
+    uint64_t k0, k1;
+    key_words(key, len, &k0, &k1);
+    struct miair_word_recent *rc = recent_of(s, k0, k1, len);
+    if (rc && recent_hit(rc, s->word_gen, k0, k1, len)) {
+        ((miair_word *)s->words.p)[rc->ent].count++;
+        return MIAIR_OK;
+    }
+    return word_add_table(s, key, len, k0, k1, rc);
 }
 
 uint64_t miair_word_count(const miair_scratch *s, const char *word) {
@@ -383,6 +398,10 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
     miair_status st;
     uint64_t carry = s->pending.len != 0; /* the previous window ended inside a word */
     size_t start = 0;                     /* of the last word begun (window offset) */
+    if (!s->word_index && word_index_grow(s)) return MIAIR_ERR_NOMEM;
+    miair_word *words = (miair_word *)s->words.p;
+    const uint32_t gen = s->word_gen;
+    size_t nwords = 0, chars = 0; /* go to s->nwords and s->words_cp_total after the loop */
     for (size_t bi = 0; bi < blocks; bi++) {
         const size_t pos0 = 64 * bi, valid = n - pos0 < 64 ? n - pos0 : 64;
         const uint64_t V = valid >= 64 ? ~0ull : (1ull << valid) - 1;
@@ -397,14 +416,29 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
                 if (miair_buf_append(&s->pending, lw, end)) return MIAIR_ERR_NOMEM;
                 st = pending_add(s, s->pending_cps + end);
                 s->pending.len = s->pending_cps = 0;
-            } else {
-                st = word_add(s, lw + a, end - a, end - a);
+                if (st) return st;
+                words = (miair_word *)s->words.p; /* it may have inserted */
+                continue;
             }
-            if (st) return st;
+            /* the common case inline, with the counters and table pointers in locals */
+            const size_t len = end - a;
+            uint64_t k0, k1;
+            key_words(lw + a, len, &k0, &k1);
+            struct miair_word_recent *rc = recent_of(s, k0, k1, len);
+            nwords++;
+            chars += len;
+            if (rc && recent_hit(rc, gen, k0, k1, len)) {
+                words[rc->ent].count++;
+                continue;
+            }
+            if ((st = word_add_table(s, lw + a, len, k0, k1, rc))) return st;
+            words = (miair_word *)s->words.p; /* an insert may have moved the entries */
         }
         if (starts) start = pos0 + 63 - (unsigned)__builtin_clzll(starts);
         carry = (W >> (valid - 1)) & 1;
     }
+    s->nwords += nwords;
+    s->words_cp_total += chars;
     if (carry) { /* a word runs to the window's end */
         const uint8_t *a = s->pending.len ? lw : lw + start;
         size_t len = s->pending.len ? n : n - start;
