@@ -322,8 +322,8 @@ static inline long word_find(const miair_scratch *s, const uint8_t *key, size_t 
 
 /* Slot of a short word in the recent-word cache: a multiply-xorshift of its key words. */
 static inline size_t recent_slot(uint64_t k0, uint64_t k1, size_t len) {
-    uint64_t x = (k0 * 0x9E3779B97F4A7C15ull) ^ (k1 * 0xC2B2AE3D27D4EB4Full) ^ len;
-    return (size_t)((x ^ (x >> 31)) * 0xBF58476D1CE4E5B9ull >> 56) & (MIAIR_WORD_RECENT - 1);
+    uint64_t x = k0 * 0x9E3779B97F4A7C15ull + k1 * 0xC2B2AE3D27D4EB4Full + len * 0x165667B19E3779F9ull;
+    return (size_t)(x >> 56) & (MIAIR_WORD_RECENT - 1);
 }
 
 /* A word the recent-word cache did not answer: the XXH3-keyed table (found or inserted), then the
