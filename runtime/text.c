@@ -320,7 +320,7 @@ static inline long word_find(const miair_scratch *s, const uint8_t *key, size_t 
     return -1;
 }
 
-/* Slot of a short word in the recent-word cache: a multiply-xorshift of its key words. */
+/* Slot of a short word in the recent-word cache: the top byte of a multiplicative hash of its key words. */
 static inline size_t recent_slot(uint64_t k0, uint64_t k1, size_t len) {
     uint64_t x = k0 * 0x9E3779B97F4A7C15ull + k1 * 0xC2B2AE3D27D4EB4Full + len * 0x165667B19E3779F9ull;
     return (size_t)(x >> 56) & (MIAIR_WORD_RECENT - 1);
@@ -355,21 +355,31 @@ static inline int recent_hit(const struct miair_word_recent *rc, uint32_t gen, u
     return ((rc->gen == gen) & (rc->k0 == k0) & (rc->k1 == k1) & (rc->len == len)) != 0;
 }
 
-/* One occurrence of a word. The table is keyed by XXH3-64 of the word; a short word seen recently
- * is found in the direct-mapped recent-word cache without hashing it again. */
+/* One occurrence of a word (not yet counted in s->nwords): a short word seen recently is found in
+ * the direct-mapped recent-word cache without hashing it again, else the XXH3-keyed table answers.
+ * *words: the entries (refreshed when the table path may have moved them); gen: s->word_gen. */
+static inline __attribute__((always_inline)) miair_status word_occurrence(miair_scratch *s, miair_word **words,
+                                                                          uint32_t gen, const uint8_t *key,
+                                                                          size_t len) {
+    uint64_t k0, k1;
+    key_words(key, len, &k0, &k1);
+    struct miair_word_recent *rc = recent_of(s, k0, k1, len);
+    if (rc && recent_hit(rc, gen, k0, k1, len)) {
+        (*words)[rc->ent].count++;
+        return MIAIR_OK;
+    }
+    miair_status st = word_add_table(s, key, len, k0, k1, rc);
+    *words = (miair_word *)s->words.p;
+    return st;
+}
+
 static inline __attribute__((always_inline)) miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len,
                                                                    size_t cps) {
     if (__builtin_expect(!s->word_index, 0) && word_index_grow(s)) return MIAIR_ERR_NOMEM;
     s->nwords++;
     s->words_cp_total += cps;
-    uint64_t k0, k1;
-    key_words(key, len, &k0, &k1);
-    struct miair_word_recent *rc = recent_of(s, k0, k1, len);
-    if (rc && recent_hit(rc, s->word_gen, k0, k1, len)) {
-        ((miair_word *)s->words.p)[rc->ent].count++;
-        return MIAIR_OK;
-    }
-    return word_add_table(s, key, len, k0, k1, rc);
+    miair_word *words = (miair_word *)s->words.p;
+    return word_occurrence(s, &words, s->word_gen, key, len);
 }
 
 uint64_t miair_word_count(const miair_scratch *s, const char *word) {
@@ -384,15 +394,15 @@ uint64_t miair_word_count(const miair_scratch *s, const char *word) {
     return k >= 0 ? ((const miair_word *)s->words.p)[k].count : 0;
 }
 
-/* The word collected in s->pending (readable slack kept past it for same_key). */
+/* The word collected in s->pending (readable slack kept past it for key_words). */
 static miair_status pending_add(miair_scratch *s, size_t cps) {
     if (miair_buf_reserve(&s->pending, KEY_SLACK)) return MIAIR_ERR_NOMEM;
     return word_add(s, (const uint8_t *)s->pending.p, s->pending.len, cps);
 }
 
-/* Words of an ASCII window from the WORD class bitmaps (ASCII lower() keeps \w-ness):
- * starts and ends are bit transitions; a word reaching the window's end waits in s->pending. */
-/* flatten: XXH3_64bits and the table lookup inlined into the word loop */
+/* Words of an ASCII window from the WORD class bitmaps (ASCII lower() keeps \w-ness): starts and
+ * ends are bit transitions; a word reaching the window's end waits in s->pending. flatten: the
+ * word path inlined into the loop (the table path, word_add_table, stays out of line). */
 __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s, const uint8_t *lw, size_t n,
                                                                 size_t blocks, int last) {
     miair_status st;
@@ -420,19 +430,10 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
                 words = (miair_word *)s->words.p; /* it may have inserted */
                 continue;
             }
-            /* the common case inline, with the counters and table pointers in locals */
-            const size_t len = end - a;
-            uint64_t k0, k1;
-            key_words(lw + a, len, &k0, &k1);
-            struct miair_word_recent *rc = recent_of(s, k0, k1, len);
+            /* the counters and the entries pointer stay in locals */
             nwords++;
-            chars += len;
-            if (rc && recent_hit(rc, gen, k0, k1, len)) {
-                words[rc->ent].count++;
-                continue;
-            }
-            if ((st = word_add_table(s, lw + a, len, k0, k1, rc))) return st;
-            words = (miair_word *)s->words.p; /* an insert may have moved the entries */
+            chars += end - a;
+            if ((st = word_occurrence(s, &words, gen, lw + a, end - a))) return st;
         }
         if (starts) start = pos0 + 63 - (unsigned)__builtin_clzll(starts);
         carry = (W >> (valid - 1)) & 1;
