@@ -148,7 +148,7 @@ static miair_status runs_block(const miair_engine *e, miair_scratch *s, const mi
     }
     if ((R >> (valid - 1)) & 1) { /* a run reaches the block's end: begun after the last end, or earlier */
         unsigned from = 0;
-        if (starts && (!ends || 63 - __builtin_clzll(starts) > 63 - __builtin_clzll(ends))) {
+        if (starts > ends) { /* disjoint bit sets: the last start lies above the last end */
             from = 63 - (unsigned)__builtin_clzll(starts);
             run_begin(s, id, pos0 + from);
         }
@@ -227,8 +227,7 @@ static size_t skip_end(const miair_prefilter *pf, const uint8_t *u, size_t n, si
     return q;
 }
 
-/* Tries the prefiltered regexes at byte p (increasing p). */
-/* Word character (Python's \\w: str.isalnum() or '_') of the character at byte i / before byte i. */
+/* Word character (Python's \w: str.isalnum() or '_') of the character at byte i / before byte i. */
 static int word_at(const uint8_t *u, size_t n, size_t i) {
     if (i >= n) return 0;
     if (u[i] < 0x80) return miair_uc_isword(u[i]);
@@ -353,6 +352,7 @@ static int litalt_match(const miair_litalt *la, const uint8_t *u, size_t n, size
     return 0;
 }
 
+/* Tries the prefiltered regexes at byte p (increasing p). */
 static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
                                   size_t p) {
     const uint8_t *u = t->u8;
@@ -519,7 +519,7 @@ static long first_weight(unsigned b) { return b >= 'a' && b <= 'z' ? 8 : b >= 'A
 static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets *out) {
     struct bucket {
         uint64_t f[2], s[2];
-        long wf, acc; /* sum of first-byte weights; sum of wf(b) * weight(row of b) */
+        long wf; /* sum of first-byte weights */
     } bk[128];
     int nb = 0;
     for (unsigned b = 0; b < 128; b++) {
@@ -534,7 +534,6 @@ static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets 
         if (k == nb) memset(&bk[nb++], 0, sizeof bk[0]), bk[k].s[0] = r[0], bk[k].s[1] = r[1];
         bk[k].f[b >> 6] |= 1ull << (b & 63);
         bk[k].wf += first_weight(b);
-        bk[k].acc += first_weight(b) * next_weight(r);
     }
     /* merge costs, updated for the merged bucket only (without memory: no buckets, try_at judges) */
     long(*cost)[128] = nb > MIAIR_PAIR_BUCKETS ? malloc(sizeof(long[128][128])) : NULL;
@@ -557,7 +556,7 @@ static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets 
                 if (alive[j] && (bi < 0 || cost[i][j] < cost[bi][bj])) bi = i, bj = j;
         bk[bi].f[0] |= bk[bj].f[0], bk[bi].f[1] |= bk[bj].f[1];
         bk[bi].s[0] |= bk[bj].s[0], bk[bi].s[1] |= bk[bj].s[1];
-        bk[bi].wf += bk[bj].wf, bk[bi].acc += bk[bj].acc;
+        bk[bi].wf += bk[bj].wf;
         alive[bj] = 0;
         na--;
         for (int k = 0; k < nb; k++) {
