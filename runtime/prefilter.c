@@ -409,7 +409,8 @@ static void add_pair(miair_prefilter *pf, unsigned a, unsigned b, int icase) {
         for (int j = 0; j < 2; j++) pf->pairs[as[i]][bs[j] >> 6] |= 1ull << (bs[j] & 63);
 }
 
-/* One plain literal character of a Python pattern at py[*i] (ASCII, outside a class), or -1. */
+/* One plain literal ASCII character of a Python pattern at py[*i] (outside a class), or -1: a
+ * character that is not a metacharacter, or an escape literal_escape reads as an ASCII character. */
 static int plain_char(const char *py, size_t *i) {
     unsigned c = (unsigned char)py[*i];
     if (!c || c >= 0x80 || strchr(".^$*+?{}[]|()", (int)c)) return -1;
@@ -417,11 +418,11 @@ static int plain_char(const char *py, size_t *i) {
         ++*i;
         return (int)c;
     }
-    unsigned e = (unsigned char)py[*i + 1];
-    /* an escaped punctuation character stands for itself (letters and digits are classes or escapes) */
-    if (!e || e >= 0x80 || (e | 0x20) - 'a' < 26u || e - '0' < 10u || e == '_') return -1;
-    *i += 2;
-    return (int)e;
+    parser q = {(const unsigned char *)py, *i + 1, 0, 0};
+    long l = literal_escape(&q);
+    if (l < 0 || l >= 0x80) return -1;
+    *i = q.i;
+    return (int)l;
 }
 
 /* The literal-alternation shape [\b](?:L1|...|Ln)[\b] (or a capturing group); 1 when py has it. */
@@ -434,8 +435,6 @@ static int litalt_analyze(miair_litalt *la, const char *py, int icase) {
     if (py[i] == '?') {
         if (py[i + 1] != ':') return 0;
         i += 2;
-    } else {
-        la->capturing = 1;
     }
     for (;;) {
         if (la->nalt == MIAIR_PF_ALT_MAX) return 0;
@@ -443,7 +442,7 @@ static int litalt_analyze(miair_litalt *la, const char *py, int icase) {
         int c;
         while ((c = plain_char(py, &i)) >= 0) {
             if (la->len[k] == MIAIR_PF_ALT_LEN) return 0;
-            if (icase && (unsigned)(c | 0x20) - 'a' < 26u) c |= 0x20;
+            if (icase && is_alpha((unsigned)c)) c |= 0x20;
             la->c[k][la->len[k]++] = (uint8_t)c;
         }
         if (!la->len[k]) return 0;
@@ -460,7 +459,7 @@ static int litalt_analyze(miair_litalt *la, const char *py, int icase) {
     else if (!strncmp(py + i, "(?!\\s+\\w)", 9)) la->not_space_word = 1, i += 9;
     else if (!la->trail_b && !strncmp(py + i, "\\s+\\w+", 6)) {
         i += 6;
-        while ((unsigned)(py[i] | 0x20) - 'a' < 26u && la->suffix_len < sizeof la->suffix)
+        while (is_alpha((unsigned char)py[i]) && la->suffix_len < sizeof la->suffix)
             la->suffix[la->suffix_len++] = (uint8_t)(icase ? py[i++] | 0x20 : py[i++]);
         if (!la->suffix_len || strncmp(py + i, "\\b", 2)) return 0;
         i += 2;
@@ -470,7 +469,7 @@ static int litalt_analyze(miair_litalt *la, const char *py, int icase) {
         for (unsigned j = 0; j < la->len[k]; j++) {
             la->val[k][j / 8] |= (uint64_t)la->c[k][j] << (8 * (j % 8));
             la->mask[k][j / 8] |= 0xFFull << (8 * (j % 8));
-            if (icase && (unsigned)la->c[k][j] - 'a' < 26u) la->fold[k][j / 8] |= 0x20ull << (8 * (j % 8));
+            if (icase && is_alpha(la->c[k][j])) la->fold[k][j / 8] |= 0x20ull << (8 * (j % 8));
         }
     return py[i] == '\0';
 }

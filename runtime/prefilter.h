@@ -31,9 +31,10 @@ typedef struct {
 #define MIAIR_PF_ALT_MAX 16     /* alternatives of a literal-alternation shape */
 #define MIAIR_PF_ALT_LEN 32     /* bytes of one alternative */
 
-/* Literal-alternation shape: the whole regex is [\b](L1|L2|...)[\b] (group capturing or not) with plain
- * ASCII literal alternatives. A match at p is decided without the regex: the first alternative (in
- * order, as Python tries them) whose characters are there and whose boundary conditions hold. */
+/* Literal-alternation shape: the whole regex is [\b](L1|L2|...)[\b] with plain ASCII literal
+ * alternatives (group capturing or not; group 1, if any, is the alternative). A match at p is decided
+ * without the regex: the first alternative (in order, as Python tries them) whose characters are
+ * there and whose boundary conditions hold. */
 typedef struct {
     int nalt;
     int lead_b, trail_b;    /* \b before / after the group */
@@ -42,7 +43,6 @@ typedef struct {
      * suffix_len characters ending in S; the match ends with the word */
     unsigned suffix_len;
     uint8_t suffix[8];      /* lowercase when icase */
-    int capturing;          /* the group is group 1 */
     int icase;
     uint8_t len[MIAIR_PF_ALT_MAX];
     uint8_t c[MIAIR_PF_ALT_MAX][MIAIR_PF_ALT_LEN]; /* lowercase when icase */
@@ -69,7 +69,7 @@ typedef struct {
     /* literal prefixes: one of them matches at p (a non-ASCII byte in the window passes) */
     int nlits;
     miair_litprefix lits[MIAIR_PF_MAX_LITS];
-    /* the regex is a literal alternation: matches are decided by miair_litalt_match */
+    /* the regex is a literal alternation: matches are decided without it (litalt_match, runtime/scan.c) */
     int has_litalt;
     miair_litalt litalt;
     /* bytes every match holds after its first character (ASCII literals of the top-level sequence) */
