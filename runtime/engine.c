@@ -145,8 +145,7 @@ int miair_result_list_push(miair_result *r, miair_list l, const char *s) {
     return 0;
 }
 
-/* Appends src to dst[0..cap) at *n, as snprintf would: truncated to cap - 1 bytes, always terminated. */
-static void cat_bounded(char *dst, size_t cap, size_t *n, const char *src) {
+void miair_cat_bounded(char *dst, size_t cap, size_t *n, const char *src) {
     size_t room = cap - 1 - *n, len = strnlen(src, room);
     memcpy(dst + *n, src, len);
     *n += len;
@@ -165,10 +164,10 @@ int miair_result_list_pushf(miair_result *r, miair_list l, const char *fmt, ...)
 int miair_result_list_push_num(miair_result *r, miair_list l, const char *pre, uint64_t v, const char *post) {
     char tmp[512], num[24];
     size_t n = 0;
-    cat_bounded(tmp, sizeof tmp, &n, pre);
+    miair_cat_bounded(tmp, sizeof tmp, &n, pre);
     miair_fmt_u64(num, v);
-    cat_bounded(tmp, sizeof tmp, &n, num);
-    cat_bounded(tmp, sizeof tmp, &n, post);
+    miair_cat_bounded(tmp, sizeof tmp, &n, num);
+    miair_cat_bounded(tmp, sizeof tmp, &n, post);
     return miair_result_list_push(r, l, tmp);
 }
 
@@ -195,7 +194,6 @@ void miair_result_free(miair_result *r) {
     miair_buf_release(&r->arena);
     free(r);
 }
-
 
 /* ---- SPEC §5 ---- */
 
@@ -229,7 +227,7 @@ miair_status miair_finish(miair_result *r) {
     for (size_t i = 0; i < sg->n && i < 3; i++) {
         char tmp[256]; /* copied: pushing may move the arena */
         size_t n = 0;
-        cat_bounded(tmp, sizeof tmp, &n, r->arena.p + sg->off[i]);
+        miair_cat_bounded(tmp, sizeof tmp, &n, r->arena.p + sg->off[i]);
         REC(tmp);
     }
     size_t taken = 0;
@@ -238,10 +236,10 @@ miair_status miair_finish(miair_result *r) {
         if (ru->priority > 2) continue;
         char tmp[256];
         size_t n = 0;
-        cat_bounded(tmp, sizeof tmp, &n, ru->action);
-        cat_bounded(tmp, sizeof tmp, &n, " (");
-        cat_bounded(tmp, sizeof tmp, &n, ru->name);
-        cat_bounded(tmp, sizeof tmp, &n, ")");
+        miair_cat_bounded(tmp, sizeof tmp, &n, ru->action);
+        miair_cat_bounded(tmp, sizeof tmp, &n, " (");
+        miair_cat_bounded(tmp, sizeof tmp, &n, ru->name);
+        miair_cat_bounded(tmp, sizeof tmp, &n, ")");
         REC(tmp);
         taken++;
     }

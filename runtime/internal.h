@@ -133,6 +133,8 @@ struct miair_result {
 size_t miair_result_add_string(miair_result *r, const char *s, size_t n);
 int miair_result_list_push(miair_result *r, miair_list l, const char *s);
 int miair_result_list_pushf(miair_result *r, miair_list l, const char *fmt, ...);
+/* Appends src to dst[0..cap) at *n, as snprintf would: truncated to cap - 1 bytes, always terminated. */
+void miair_cat_bounded(char *dst, size_t cap, size_t *n, const char *src);
 /* pre, the decimal digits of v, post (without printf) */
 int miair_result_list_push_num(miair_result *r, miair_list l, const char *pre, uint64_t v, const char *post);
 int miair_result_add_occ(miair_result *r, int rule, const char *text, size_t text_len, size_t start, size_t end,

@@ -72,13 +72,7 @@ static miair_status fire(miair_result *r, int rule, const char *text, size_t sta
 
 /* printf's "%.0f" of 0 <= x < 2^53: the nearest integer, ties to even (nearbyint in the default
  * rounding mode, as glibc rounds the exact binary value). */
-static size_t fmt_round0(char *out, double x) { return miair_fmt_u64(out, (uint64_t)nearbyint(x)); }
-
-static void put_lit(char *out, size_t *n, const char *s) {
-    size_t len = strlen(s);
-    memcpy(out + *n, s, len + 1);
-    *n += len;
-}
+static void fmt_round0(char *out, double x) { miair_fmt_u64(out, (uint64_t)nearbyint(x)); }
 
 static const char *const intro_words[] = {"introduction", "overview", "getting started", "about", NULL};
 static const char *const conclusion_words[] = {"conclusion", "summary", "recap", "final thoughts", NULL};
@@ -109,9 +103,9 @@ static miair_status insights(miair_result *r) {
         if (counts[j] > counts[best]) best = j;
     char msg[128]; /* a rule type is a short constant */
     size_t n = 0;
-    put_lit(msg, &n, "Primary improvement area: ");
-    put_lit(msg, &n, types[best]);
-    put_lit(msg, &n, " patterns");
+    miair_cat_bounded(msg, sizeof msg, &n, "Primary improvement area: ");
+    miair_cat_bounded(msg, sizeof msg, &n, types[best]);
+    miair_cat_bounded(msg, sizeof msg, &n, " patterns");
     if (miair_result_list_push(r, MIAIR_LIST_INSIGHTS, msg)) return MIAIR_ERR_NOMEM;
     if (high && miair_result_list_push_num(r, MIAIR_LIST_INSIGHTS, "Found ", high,
                                            " high-severity issues requiring immediate attention"))
@@ -159,12 +153,13 @@ miair_status miair_patterns_finish(const miair_engine *e, miair_scratch *s, cons
                 if (sd > 0.7 * mean) {
                     char msg[128];
                     if (sd < 0x1p53 && mean < 0x1p53) { /* lengths in code points: always */
+                        char num[24];
                         size_t n = 0;
-                        put_lit(msg, &n, "Section imbalance detected (std: ");
-                        n += fmt_round0(msg + n, sd);
-                        put_lit(msg, &n, ", avg: ");
-                        n += fmt_round0(msg + n, mean);
-                        put_lit(msg, &n, ")");
+                        miair_cat_bounded(msg, sizeof msg, &n, "Section imbalance detected (std: ");
+                        fmt_round0(num, sd), miair_cat_bounded(msg, sizeof msg, &n, num);
+                        miair_cat_bounded(msg, sizeof msg, &n, ", avg: ");
+                        fmt_round0(num, mean), miair_cat_bounded(msg, sizeof msg, &n, num);
+                        miair_cat_bounded(msg, sizeof msg, &n, ")");
                     } else {
                         snprintf(msg, sizeof msg, "Section imbalance detected (std: %.0f, avg: %.0f)", sd, mean);
                     }
