@@ -243,8 +243,10 @@ typedef struct {
     /* Outcomes this thread produced and another thread delivered: freed by this
      * thread (under the lock handed over, freed outside it), so that memory goes
      * back to the malloc arena and cache it came from instead of migrating. */
-    miair_result **g_res;
-    char **g_json;
+    struct handed {
+        miair_result *result;
+        char *json;
+    } *g;
     size_t g_n, g_cap;
     char pad[64];
 } thread_acc;
@@ -353,19 +355,13 @@ static int hand_back(thread_acc *owner, const slot *s)
         return 1;
     if (owner->g_n == owner->g_cap) {
         size_t nc = owner->g_cap ? 2 * owner->g_cap : 16;
-        miair_result **r = realloc(owner->g_res, nc * sizeof *r);
-        if (r)
-            owner->g_res = r;
-        char **j = realloc(owner->g_json, nc * sizeof *j);
-        if (j)
-            owner->g_json = j;
-        if (!r || !j)
+        struct handed *g = realloc(owner->g, nc * sizeof *g);
+        if (!g)
             return 0;
+        owner->g = g;
         owner->g_cap = nc;
     }
-    owner->g_res[owner->g_n] = s->result;
-    owner->g_json[owner->g_n] = s->json;
-    owner->g_n++;
+    owner->g[owner->g_n++] = (struct handed){s->result, s->json};
     return 1;
 }
 
@@ -375,25 +371,21 @@ static void free_handed_back(batch *b, thread_acc *acc)
 {
     if (!acc->g_n)
         return;
-    size_t n = acc->g_n;
-    miair_result **r = acc->g_res;
-    char **j = acc->g_json;
-    acc->g_res = NULL;
-    acc->g_json = NULL;
+    struct handed *g = acc->g;
+    const size_t n = acc->g_n, cap = acc->g_cap;
+    acc->g = NULL;
     acc->g_n = acc->g_cap = 0;
     pthread_mutex_unlock(&b->mu);
     for (size_t k = 0; k < n; k++) {
-        miair_result_free(r[k]);
-        miair_free(j[k]);
+        miair_result_free(g[k].result);
+        miair_free(g[k].json);
     }
     pthread_mutex_lock(&b->mu);
-    if (!acc->g_res) { /* keep the arrays for the next round */
-        acc->g_res = r;
-        acc->g_json = j;
-        acc->g_cap = n; /* at least n entries (the capacity is not tracked past it) */
+    if (!acc->g) { /* keep the array for the next round */
+        acc->g = g;
+        acc->g_cap = cap;
     } else {
-        free(r);
-        free(j);
+        free(g);
     }
 }
 
@@ -796,11 +788,10 @@ static miair_status batch_run(const miair_engine *e, miair_cache *cache, const m
         free_slot(&b.ring[k]);
     for (int t = 0; t < threads; t++) {
         for (size_t k = 0; k < b.acc[t].g_n; k++) {
-            miair_result_free(b.acc[t].g_res[k]);
-            miair_free(b.acc[t].g_json[k]);
+            miair_result_free(b.acc[t].g[k].result);
+            miair_free(b.acc[t].g[k].json);
         }
-        free(b.acc[t].g_res);
-        free(b.acc[t].g_json);
+        free(b.acc[t].g);
     }
 
     miair_status rc = b.stop ? MIAIR_ERR_IO : MIAIR_OK;
