@@ -21,6 +21,11 @@ static size_t cp_after(const miair_scratch *s, const miair_text *t, size_t a, si
     return a_cp + miair_utf8_count(t->u8, a, p);
 }
 
+/* Whether the consumer of regex id's matches reads their positions: every rule (its findings
+ * carry start, end, line) and the section splitter (piece lengths); the other quality counters
+ * read only the matched bytes. */
+static inline int needs_positions(int id) { return id >= RX_RULE0 || id == RX_SECTIONS; }
+
 /* start_cp / line POS_AT: computed here from ov[0], only when the consumer needs them */
 #define POS_AT ((size_t)-1)
 static miair_status deliver(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r, int id,
@@ -29,8 +34,11 @@ static miair_status deliver(const miair_engine *e, miair_scratch *s, const miair
         s->match_count++;
         return MIAIR_OK;
     }
-    if (start_cp == POS_AT) start_cp = miair_cp_at(s, ov[0]); /* ov[0] lies in the window */
-    if (id < RX_RULE0) return miair_on_quality_match(s, t, id, ov, start_cp);
+    if (id < RX_RULE0) {
+        if (id == RX_SECTIONS && start_cp == POS_AT) start_cp = miair_cp_at(s, ov[0]); /* ov[0] lies in the window */
+        return miair_on_quality_match(s, t, id, ov, start_cp);
+    }
+    if (start_cp == POS_AT) start_cp = miair_cp_at(s, ov[0]);
     if (line == POS_AT) line = miair_line_at(s, ov[0]);
     size_t end_cp = cp_after(s, t, ov[0], start_cp, ov[1]);
     if (s->drop && ov[1] > s->wb + (1u << 20)) s->drop(s->drop_ctx, s->wb, ov[1]);
@@ -76,7 +84,7 @@ static miair_status fallback_window(const miair_engine *e, miair_scratch *s, con
  * for the groups of a regex that has some).
  * C{m,}: the run itself is the match when it is long enough (exact from the shape). */
 static void run_position(miair_scratch *s, int id) {
-    if (s->run_start_cp[id] != (size_t)-1) return;
+    if (s->run_start_cp[id] != (size_t)-1 || !needs_positions(id)) return;
     s->run_start_cp[id] = miair_cp_at(s, s->run_start[id]);
     s->run_start_line[id] = miair_line_at(s, s->run_start[id]);
 }

@@ -524,22 +524,11 @@ static miair_status window_lower(miair_scratch *s, const miair_text *t, int asci
     s->lw8.len = 0;
     if (miair_buf_reserve(&s->lw8, (ascii ? n : 2 * n + 8) + KEY_SLACK)) return MIAIR_ERR_NOMEM;
     uint8_t *out = (uint8_t *)s->lw8.p;
-    if (ascii) {
-        size_t i = 0;
-        for (; i + 8 <= n; i += 8) { /* SWAR: +0x20 on the bytes in 'A'..'Z' */
-            uint64_t x;
-            memcpy(&x, u + i, 8);
-            const uint64_t h = 0x8080808080808080ull;
-            uint64_t ge_a = (x | h) - 0x4141414141414141ull;         /* high bit: byte >= 'A' */
-            uint64_t gt_z = (x | h) - 0x5B5B5B5B5B5B5B5Bull;         /* high bit: byte > 'Z' */
-            uint64_t upper = ge_a & ~gt_z & h;                        /* ASCII text: bytes < 0x80 */
-            x |= upper >> 2;
-            memcpy(out + i, &x, 8);
-        }
-        for (; i < n; i++) {
-            uint8_t c = u[i];
-            out[i] = (uint8_t)((unsigned)c - 'A' < 26u ? c + 32 : c);
-        }
+    if (ascii) { /* a copy, then +0x20 on the bytes of the UPPER class bitmaps ('A'..'Z': few in prose) */
+        memcpy(out, u, n);
+        for (size_t bi = 0; bi < MIAIR_BLOCKS(n); bi++)
+            for (uint64_t U = s->cls[bi * CLS_STRIDE + MIAIR_CLS_UPPER]; U; U &= U - 1)
+                out[64 * bi + (unsigned)__builtin_ctzll(U)] |= 0x20;
         s->lw8.len = n;
         s->lw8_ascii = 1;
         for (size_t i = n; i-- > 0;) {
