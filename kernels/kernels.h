@@ -42,10 +42,11 @@ enum miair_byte_class {
     MIAIR_CLS_RPAREN,    /* ) */
     MIAIR_CLS_LBRACE,    /* { */
     MIAIR_CLS_RBRACE,    /* } */
+    MIAIR_CLS_SP,        /* ' ' (0x20) */
     MIAIR_CLS_NONASCII,  /* >= 0x80 */
     MIAIR_CLS_CONT,      /* UTF-8 continuation byte 10xxxxxx (0x80-0xBF) */
     MIAIR_CLS_UPPER,     /* A-Z */
-    MIAIR_CLS_COUNT      /* 15 */
+    MIAIR_CLS_COUNT      /* 16 */
 };
 
 /* Open-addressing counting table for the code points >= 0x80 of

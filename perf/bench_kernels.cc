@@ -188,7 +188,7 @@ void register_kernels(const miair_kernels *k, const Input *in)
     std::string isa = k->isa;
     size_t n = in->bytes.size();
     // struct of arrays, class stride = blocks + 8 (a multiple of 4 KiB would
-    // put the 15 output streams in the same L1 sets: see docs/kernels.md)
+    // put the 16 output streams in the same L1 sets: see docs/kernels.md)
     auto bits = std::make_shared<std::vector<uint64_t>>((MIAIR_BLOCKS(n) + 8) * MIAIR_CLS_COUNT);
     add("classify/" + isa, in, [k, bits](const uint8_t *p, size_t len) {
         k->classify(p, len, bits->data(), MIAIR_BLOCKS(len) + 8, 1);

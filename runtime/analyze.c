@@ -39,6 +39,7 @@ miair_status miair_entropy_finish(miair_scratch *s, miair_result *r) {
     double *v = r->num;
     const size_t n = s->n_cp;
     if (n == 0) return MIAIR_OK; /* all zero */
+    miair_hist_words_settle(s);
     /* characters, in ascending code-point order: ASCII, then the others sorted */
     size_t distinct = 0, nk = 0;
     double hc = 0.0;

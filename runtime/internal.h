@@ -203,8 +203,11 @@ typedef struct miair_scratch {
     size_t cap_blocks;
     /* whole-text buffer when the input is not valid UTF-8 (re-encoded) */
     miair_buf valid;
-    /* character histogram */
+    /* character histogram; while every window so far was ASCII (hist_words), the bytes of words
+     * are counted at the end from the distinct words (count x key bytes, lowered) and the windows
+     * count only their other bytes and the uppercase letters' +1/-1 (modulo 2^64 in between) */
     uint64_t ascii_counts[128];
+    int hist_words;
     uint32_t *cp_keys;
     uint64_t *cp_counts;
     size_t cp_mask, cp_used;
@@ -277,6 +280,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
 /* After the last window. */
 miair_status miair_scan_finish(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r);
 miair_status miair_entropy_finish(miair_scratch *s, miair_result *r);
+void miair_hist_words_settle(miair_scratch *s);
 miair_status miair_patterns_finish(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r);
 miair_status miair_quality_finish(const miair_engine *e, miair_scratch *s, miair_result *r);
 miair_status miair_finish(miair_result *r); /* improvement potential, recommendations */

@@ -144,6 +144,7 @@ static void word_index_clear(miair_scratch *s);
 
 void miair_doc_reset(miair_scratch *s) {
     memset(s->ascii_counts, 0, sizeof s->ascii_counts);
+    s->hist_words = 1;
     if (s->cp_keys) memset(s->cp_keys, 0, (s->cp_mask + 1) * sizeof *s->cp_keys);
     s->cp_used = 0;
     word_index_clear(s);
@@ -216,6 +217,52 @@ static miair_status char_histogram(miair_scratch *s, const uint8_t *u, size_t le
         }
     }
     return MIAIR_OK;
+}
+
+/* An ASCII window while the word bytes are deferred (s->hist_words): its bytes outside words, and
+ * for each uppercase letter (inside a word, counted lowered later) +1 on it and -1 on its lowercase.
+ * Spaces and newlines are counted from their bitmaps, the other bytes one by one: a window with
+ * many of those (code, tables) is left to the histogram kernel (returns 0, nothing counted). */
+static int nonword_histogram(miair_scratch *s, const uint8_t *u, size_t n) {
+    uint64_t *h = s->ascii_counts;
+    const size_t blocks = MIAIR_BLOCKS(n);
+    size_t others = 0;
+    for (size_t bi = 0; bi < blocks; bi++) {
+        const uint64_t *c = s->cls + bi * CLS_STRIDE; /* bits past n are 0: they count as word bits here */
+        others += (size_t)miair_popcount64(~(c[MIAIR_CLS_WORD] | c[MIAIR_CLS_SP] | c[MIAIR_CLS_NEWLINE]));
+    }
+    others -= 64 * blocks - n;
+    if (16 * others > n) return 0;
+    for (size_t bi = 0; bi < blocks; bi++) {
+        const size_t pos0 = 64 * bi, valid = n - pos0 < 64 ? n - pos0 : 64;
+        const uint64_t V = valid >= 64 ? ~0ull : (1ull << valid) - 1;
+        const uint64_t *c = s->cls + bi * CLS_STRIDE;
+        h[' '] += (uint64_t)miair_popcount64(c[MIAIR_CLS_SP]);
+        h['\n'] += (uint64_t)miair_popcount64(c[MIAIR_CLS_NEWLINE]);
+        for (uint64_t O = ~(c[MIAIR_CLS_WORD] | c[MIAIR_CLS_SP] | c[MIAIR_CLS_NEWLINE]) & V; O; O &= O - 1)
+            h[u[pos0 + (unsigned)__builtin_ctzll(O)]]++;
+        for (uint64_t U = c[MIAIR_CLS_UPPER]; U; U &= U - 1) {
+            const uint8_t b = u[pos0 + (unsigned)__builtin_ctzll(U)];
+            h[b]++;
+            h[b | 0x20]--;
+        }
+    }
+    return 1;
+}
+
+/* Ends the deferral: the word bytes of the ASCII windows so far go into the histogram, from the
+ * distinct words and the word still open at the window edge (its bytes are in s->pending). */
+void miair_hist_words_settle(miair_scratch *s) {
+    if (!s->hist_words) return;
+    s->hist_words = 0;
+    uint64_t *h = s->ascii_counts;
+    const miair_word *w = (const miair_word *)s->words.p;
+    const size_t nent = s->words.len / sizeof *w;
+    for (size_t k = 0; k < nent; k++) {
+        const uint8_t *key = (const uint8_t *)s->word_keys.p + w[k].key_off;
+        for (size_t j = 0; j < w[k].key_len; j++) h[key[j] & 0x7F] += w[k].count; /* ASCII keys */
+    }
+    for (size_t j = 0; j < s->pending.len; j++) h[(uint8_t)s->pending.p[j] & 0x7F]++;
 }
 
 /* ---- words: maximal runs of \w in text.lower(), keyed by their UTF-8 bytes ---- */
@@ -870,7 +917,10 @@ miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const mi
         }
     }
     if ((st = window_lower(s, t, ascii))) return st;
-    if ((st = char_histogram(s, t->u8 + s->wa, n))) return st;
+    if (!(ascii && s->hist_words && nonword_histogram(s, t->u8 + s->wa, n))) {
+        miair_hist_words_settle(s); /* before this window's words join the table */
+        if ((st = char_histogram(s, t->u8 + s->wa, n))) return st;
+    }
     const uint8_t *lw = (const uint8_t *)s->lw8.p;
     st = ascii ? window_words_ascii(s, lw, s->lw8.len, blocks, last) : window_words(s, lw, s->lw8.len, last);
     if (st) return st;

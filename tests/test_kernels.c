@@ -152,6 +152,8 @@ static int naive_in_class(int c, uint8_t b)
         return b == '{';
     case MIAIR_CLS_RBRACE:
         return b == '}';
+    case MIAIR_CLS_SP:
+        return b == ' ';
     case MIAIR_CLS_NONASCII:
         return b >= 0x80;
     case MIAIR_CLS_CONT:
@@ -546,7 +548,7 @@ static void assert_words_equal(const struct miair_word_hash *a, const struct mia
 static void check_words(const struct miair_kernels *k, const uint8_t *p, size_t n)
 {
     static struct miair_word_hash got[WORDS_CAP], want[WORDS_CAP], ref[WORDS_CAP];
-    static uint64_t cls[MIAIR_BLOCKS(200001) * 16 + 16];
+    static uint64_t cls[(MIAIR_BLOCKS(200001) + 8) * MIAIR_CLS_COUNT + 16];
     const struct miair_word_hash sentinel = {SENTINEL, SENTINEL, 0xA5A5A5A5u, 0xA5A5A5A5u};
     size_t nb = MIAIR_BLOCKS(n), cap = MIAIR_WORDS_MAX(n);
     for (unsigned opts = 0; opts <= MIAIR_WORDS_LOWER; opts++) {
@@ -1255,6 +1257,7 @@ static void test_known_answers(void **state)
     assert_true(m[MIAIR_CLS_WORD] == ((1ull << 2) | (1ull << 3) | (1ull << 7) | (1ull << 11) | (1ull << 15) |
                                       (1ull << 19) | (1ull << 25) | (1ull << 26) | (1ull << 27)));
     assert_true(m[MIAIR_CLS_UPPER] == ((1ull << 2) | (1ull << 25)));
+    assert_true(m[MIAIR_CLS_SP] == ((1ull << 1) | (1ull << 5) | (1ull << 9) | (1ull << 13) | (1ull << 17)));
     assert_true(m[MIAIR_CLS_TERM] == ((1ull << 21) | (1ull << 30)));
     assert_true(m[MIAIR_CLS_NEWLINE] == 1ull << 22);
     assert_true(m[MIAIR_CLS_LPAREN] == 1ull << 6 && m[MIAIR_CLS_RPAREN] == 1ull << 8);

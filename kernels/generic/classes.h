@@ -25,6 +25,7 @@
      ((b) == ')' ? MIAIR_CLS_BIT(MIAIR_CLS_RPAREN) : 0u) |                                         \
      ((b) == '{' ? MIAIR_CLS_BIT(MIAIR_CLS_LBRACE) : 0u) |                                         \
      ((b) == '}' ? MIAIR_CLS_BIT(MIAIR_CLS_RBRACE) : 0u) |                                         \
+     ((b) == ' ' ? MIAIR_CLS_BIT(MIAIR_CLS_SP) : 0u) |                                             \
      ((b) >= 0x80 ? MIAIR_CLS_BIT(MIAIR_CLS_NONASCII) : 0u) |                                      \
      (((b) >= 0x80 && (b) <= 0xBF) ? MIAIR_CLS_BIT(MIAIR_CLS_CONT) : 0u) |                         \
      (((b) >= 'A' && (b) <= 'Z') ? MIAIR_CLS_BIT(MIAIR_CLS_UPPER) : 0u))
@@ -65,16 +66,16 @@ static const uint8_t MIAIR_NIB_B_HI[16] = {0x01, 0x02, 0x04, 0, 0, 0, 0, 0,
 
 /* The single-byte classes, in class order from MIAIR_CLS_NEWLINE. */
 #define MIAIR_SINGLE_FIRST MIAIR_CLS_NEWLINE
-#define MIAIR_SINGLE_COUNT 9
+#define MIAIR_SINGLE_COUNT 10
 static const uint8_t MIAIR_SINGLE_BYTES[MIAIR_SINGLE_COUNT] = {'\n', '#', '`', '[', ']',
-                                                               '(', ')', '{', '}'};
+                                                               '(', ')', '{', '}', ' '};
 
 /* Force inlining of the per-block bodies (so the block's masks stay in
  * registers) and unrolling of their short constant loops. */
 #define MIAIR_INLINE static inline __attribute__((always_inline))
 #define MIAIR_UNROLL _Pragma("GCC unroll 16")
 
-/* Stores the 15 bitmap words m[] of one block. */
+/* Stores the 16 bitmap words m[] of one block. */
 MIAIR_INLINE void miair_store_block(uint64_t *out, size_t class_stride, const uint64_t *m)
 {
     MIAIR_UNROLL
