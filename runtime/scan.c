@@ -124,6 +124,8 @@ static miair_status runs_block(const miair_engine *e, miair_scratch *s, const mi
                                size_t pos0, uint64_t R, uint64_t CT, unsigned valid) {
     const uint64_t V = bits_below(valid), prev = s->in_run[id] ? 1 : 0;
     const miair_prefilter *pf = &e->pf[id];
+    if (pf->run_pairs_only) /* runs of one member cannot match (the last bit's run may go on): not runs */
+        R &= ~(R & ~((R << 1) | prev) & ~(R >> 1) & bits_below(valid - 1));
     if (!prev && pf->run_pairs_only) {
         /* C{m,} with m >= 2 over an ASCII-only C: a run that can match holds two adjacent members;
          * a block without one, entered outside a run, only matters through a run at its last bit */
