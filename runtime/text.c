@@ -222,25 +222,34 @@ static miair_status char_histogram(miair_scratch *s, const uint8_t *u, size_t le
 /* An ASCII window while the word bytes are deferred (s->hist_words): its bytes outside words, and
  * for each uppercase letter (inside a word, counted lowered later) +1 on it and -1 on its lowercase.
  * Spaces and newlines are counted from their bitmaps, the other bytes one by one: a window with
- * many of those (code, tables) is left to the histogram kernel (returns 0, nothing counted). */
+ * many of those (code, tables; judged as the blocks go) is left to the histogram kernel (returns
+ * 0, nothing counted: the blocks already counted are taken back). */
 static int nonword_histogram(miair_scratch *s, const uint8_t *u, size_t n) {
     uint64_t *h = s->ascii_counts;
     const size_t blocks = MIAIR_BLOCKS(n);
-    size_t others = 0;
-    for (size_t bi = 0; bi < blocks; bi++) {
-        const uint64_t *c = s->cls + bi * CLS_STRIDE; /* bits past n are 0: they count as word bits here */
-        others += (size_t)miair_popcount64(~(c[MIAIR_CLS_WORD] | c[MIAIR_CLS_SP] | c[MIAIR_CLS_NEWLINE]));
-    }
-    others -= 64 * blocks - n;
-    if (16 * others > n) return 0;
-    for (size_t bi = 0; bi < blocks; bi++) {
+    size_t others = 0, bi = 0, most = 16; /* of the other bytes so far: 1/16 of the bytes, and some slack */
+    for (; bi < blocks && others <= most; bi++, most += 4) {
         const size_t pos0 = 64 * bi, valid = n - pos0 < 64 ? n - pos0 : 64;
         const uint64_t V = valid >= 64 ? ~0ull : (1ull << valid) - 1;
         const uint64_t *c = s->cls + bi * CLS_STRIDE;
-        h[' '] += (uint64_t)miair_popcount64(c[MIAIR_CLS_SP]);
-        h['\n'] += (uint64_t)miair_popcount64(c[MIAIR_CLS_NEWLINE]);
-        for (uint64_t O = ~(c[MIAIR_CLS_WORD] | c[MIAIR_CLS_SP] | c[MIAIR_CLS_NEWLINE]) & V; O; O &= O - 1)
+        for (uint64_t O = ~(c[MIAIR_CLS_WORD] | c[MIAIR_CLS_SP] | c[MIAIR_CLS_NEWLINE]) & V; O; O &= O - 1, others++)
             h[u[pos0 + (unsigned)__builtin_ctzll(O)]]++;
+    }
+    if (others > most) {
+        while (bi-- > 0) {
+            const size_t pos0 = 64 * bi, valid = n - pos0 < 64 ? n - pos0 : 64;
+            const uint64_t V = valid >= 64 ? ~0ull : (1ull << valid) - 1;
+            const uint64_t *c = s->cls + bi * CLS_STRIDE;
+            for (uint64_t O = ~(c[MIAIR_CLS_WORD] | c[MIAIR_CLS_SP] | c[MIAIR_CLS_NEWLINE]) & V; O; O &= O - 1)
+                h[u[pos0 + (unsigned)__builtin_ctzll(O)]]--;
+        }
+        return 0;
+    }
+    h['\n'] += s->rank_nl[blocks]; /* the window's newlines (miair_classify_window) */
+    for (bi = 0; bi < blocks; bi++) {
+        const size_t pos0 = 64 * bi;
+        const uint64_t *c = s->cls + bi * CLS_STRIDE;
+        h[' '] += (uint64_t)miair_popcount64(c[MIAIR_CLS_SP]);
         for (uint64_t U = c[MIAIR_CLS_UPPER]; U; U &= U - 1) {
             const uint8_t b = u[pos0 + (unsigned)__builtin_ctzll(U)];
             h[b]++;
@@ -871,8 +880,10 @@ miair_status miair_classify_window(miair_scratch *s, const miair_text *t, size_t
     for (size_t bi = 0; bi < blocks; bi++) {
         s->rank_nl[bi] = nl;
         s->rank_ct[bi] = ct;
-        nl += (uint32_t)miair_popcount64(s->cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE]);
-        ct += (uint32_t)miair_popcount64(s->cls[bi * CLS_STRIDE + MIAIR_CLS_CONT]);
+        /* newlines are few per block, continuation bytes often none */
+        for (uint64_t N = s->cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE]; N; N &= N - 1) nl++;
+        const uint64_t C = s->cls[bi * CLS_STRIDE + MIAIR_CLS_CONT];
+        if (C) ct += (uint32_t)miair_popcount64(C);
     }
     s->rank_nl[blocks] = nl;
     s->rank_ct[blocks] = ct;
