@@ -225,8 +225,12 @@ int miair_batch_threads(int threads)
 
 enum { SLOT_EMPTY = 0, SLOT_RUNNING, SLOT_DONE };
 
+/* A slot and a thread's counters start on a cache line of their own (and fill whole lines), so
+ * that the threads writing them share no line with each other or with other data. */
+#define BATCH_LINE 64
+
 typedef struct {
-    int state;
+    _Alignas(BATCH_LINE) int state;
     int owner;         /* the thread that produced the outcome */
     miair_batch_item item;
     miair_result *result;
@@ -239,7 +243,8 @@ typedef struct {
 
 /* Per-thread counters, padded apart so threads do not share cache lines. */
 typedef struct {
-    double stat_s, read_s, analyze_s, json_s, wait_s;
+    _Alignas(BATCH_LINE) double stat_s;
+    double read_s, analyze_s, json_s, wait_s;
     /* Outcomes this thread produced and another thread delivered: freed by this
      * thread (under the lock handed over, freed outside it), so that memory goes
      * back to the malloc arena and cache it came from instead of migrating. */
@@ -248,8 +253,18 @@ typedef struct {
         char *json;
     } *g;
     size_t g_n, g_cap;
-    char pad[64];
 } thread_acc;
+
+/* n zeroed elements of size sz (a multiple of BATCH_LINE), on a line boundary; free() releases it. */
+static void *calloc_lines(size_t n, size_t sz)
+{
+    if (n && sz > SIZE_MAX / n)
+        return NULL;
+    void *p = aligned_alloc(BATCH_LINE, n ? n * sz : sz);
+    if (p)
+        memset(p, 0, n ? n * sz : sz);
+    return p;
+}
 
 typedef struct {
     const miair_engine *e;
@@ -391,7 +406,7 @@ static void free_handed_back(batch *b, thread_acc *acc)
 
 /* Delivers every ready outcome at head, in order. Called with the lock held;
  * releases it around each callback. */
-static void deliver_ready(batch *b, int tid)
+static void deliver_ready(batch *b)
 {
     if (b->delivering)
         return;
@@ -419,7 +434,9 @@ static void deliver_ready(batch *b, int tid)
         b->st.deliver_seconds += miair_now() - t0;
 
         pthread_mutex_lock(&b->mu);
-        if (s->owner != tid && hand_back(&b->acc[s->owner], s)) {
+        /* the outcome goes back to the thread that produced it, this one included: freed outside
+         * the lock (free_handed_back), so that the other thread's next claim does not wait */
+        if (hand_back(&b->acc[s->owner], s)) {
             s->result = NULL;
             s->json = NULL;
         }
@@ -642,7 +659,7 @@ static void worker(batch *b, int tid)
             s->owner = tid;
             s->state = SLOT_DONE;
         }
-        deliver_ready(b, tid);
+        deliver_ready(b);
         free_handed_back(b, acc);
     }
     pthread_mutex_unlock(&b->mu);
@@ -754,8 +771,8 @@ static miair_status batch_run(const miair_engine *e, miair_cache *cache, const m
     b.size = calloc(n ? n : 1, sizeof *b.size);
     b.started = calloc(n ? n : 1, 1);
     b.big = calloc(n ? n : 1, sizeof *b.big);
-    b.ring = calloc(b.window, sizeof *b.ring);
-    b.acc = calloc((size_t)threads, sizeof *b.acc);
+    b.ring = calloc_lines(b.window, sizeof *b.ring);
+    b.acc = calloc_lines((size_t)threads, sizeof *b.acc);
     if (!b.size || !b.started || !b.big || !b.ring || !b.acc) {
         free(b.big);
         free(b.size);
