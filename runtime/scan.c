@@ -362,6 +362,41 @@ static int litalt_match(const miair_litalt *la, const uint8_t *u, size_t n, size
     return 0;
 }
 
+/* The Markdown header regexes of the quality metrics, matched by hand at a line start p (the
+ * candidate filter has checked ^): ^#{1,3}\s+ (sections), ^#{1,6}\s+.+ (headers) and
+ * ^(#{1,6})\s+(.+)$ (titles, groups in ov[2..5]). The #-run is maximal and must be 1..maxh long;
+ * \s+ takes the whole whitespace run (Unicode, newlines too); .+ then starts at the character
+ * after it, which is not whitespace, so not a newline; a run that reaches the text's end gives
+ * back characters from its end until .+ can start (a character other than a newline, with at
+ * least one whitespace character left for \s+). .+ runs to the next newline; $ holds there.
+ * Returns 1 (ov filled) or 0. */
+static int header_at(int id, const uint8_t *u, size_t n, size_t p, size_t ov[6]) {
+    const size_t maxh = id == RX_SECTIONS ? 3 : 6;
+    size_t i = p;
+    while (i < n && u[i] == '#') i++;
+    if (i == p || i - p > maxh) return 0;
+    const size_t ws = skip_spaces(u, n, i);
+    if (ws == i) return 0;
+    ov[0] = p;
+    if (id == RX_SECTIONS) {
+        ov[1] = ws;
+        return 1;
+    }
+    size_t a = ws;
+    if (a == n) {
+        do {
+            do a--;
+            while (a > i && (u[a] & 0xC0) == 0x80);
+            if (a == i) return 0;
+        } while (u[a] == '\n');
+    }
+    const uint8_t *nl = memchr(u + a, '\n', n - a);
+    const size_t e = nl ? (size_t)(nl - u) : n;
+    ov[1] = e;
+    ov[2] = p, ov[3] = i, ov[4] = a, ov[5] = e;
+    return 1;
+}
+
 /* Tries the prefiltered regexes at byte p (increasing p). */
 static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
                                   size_t p) {
@@ -387,15 +422,18 @@ static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const
             s->next[id] = n; /* nor after p: no more matches of this regex */
             continue;
         }
-        const size_t *ov;
-        size_t lov[4], lend, gend;
-        int rc = pf->has_litalt ? litalt_match(&pf->litalt, u, n, p, &lend, &gend) : -1;
-        if (rc == 1) {
-            lov[0] = lov[2] = p, lov[1] = lend, lov[3] = gend; /* group 1, if any: the alternative */
-            ov = lov;
-        } else if (rc < 0 && (rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, n, p, &ov)) < 0) {
-            return MIAIR_ERR_REGEX;
+        const size_t *ov = NULL;
+        size_t lov[6], lend, gend;
+        int rc = -1;
+        if (pf->has_litalt) {
+            if ((rc = litalt_match(&pf->litalt, u, n, p, &lend, &gend)) == 1) {
+                lov[0] = lov[2] = p, lov[1] = lend, lov[3] = gend; /* group 1, if any: the alternative */
+                ov = lov;
+            }
+        } else if (id == RX_HEADERS || id == RX_SECTIONS || id == RX_HEADER_TITLES) {
+            if ((rc = header_at(id, u, n, p, lov)) == 1) ov = lov;
         }
+        if (rc < 0 && (rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, n, p, &ov)) < 0) return MIAIR_ERR_REGEX;
         if (rc == 0) {
             if (pf->skip_shape) s->next[id] = skip_end(pf, u, n, p); /* no match before the run's end either */
             continue;
