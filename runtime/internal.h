@@ -163,7 +163,7 @@ struct miair_word_slot {
 /* Recent-word cache entry: a short word's key words and length, its entry in s->words. */
 struct miair_word_recent {
     uint64_t k0, k1;
-    uint32_t len, ent, gen, pad;
+    uint32_t ent, gen, pad[2]; /* 32 bytes; the length is in k0, k1 (see recent_slot) */
 };
 #define MIAIR_WORD_RECENT 256
 

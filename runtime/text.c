@@ -280,6 +280,15 @@ void miair_hist_words_settle(miair_scratch *s) {
  * first 16 bytes of a key load as two 64-bit words, masked to the key's length. */
 #define KEY_SLACK 16
 
+/* The bits of the first 16 key bytes kept for a key of 0..16 (and more) bytes, per 64-bit word. */
+#define KM(b) ((b) >= 8 ? ~0ull : (1ull << (8 * (b))) - 1)
+#define KM_ROW(L) {KM(L), (L) <= 8 ? 0 : KM((L) - 8)}
+static const uint64_t key_masks[17][2] = {KM_ROW(0),  KM_ROW(1),  KM_ROW(2),  KM_ROW(3),  KM_ROW(4),  KM_ROW(5),
+                                          KM_ROW(6),  KM_ROW(7),  KM_ROW(8),  KM_ROW(9),  KM_ROW(10), KM_ROW(11),
+                                          KM_ROW(12), KM_ROW(13), KM_ROW(14), KM_ROW(15), KM_ROW(16)};
+#undef KM_ROW
+#undef KM
+
 static inline void key_words(const uint8_t *key, size_t len, uint64_t *k0, uint64_t *k1) {
     uint64_t a0, a1;
     memcpy(&a0, key, 8), memcpy(&a1, key + 8, 8);
@@ -287,8 +296,9 @@ static inline void key_words(const uint8_t *key, size_t len, uint64_t *k0, uint6
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
     a0 = __builtin_bswap64(a0), a1 = __builtin_bswap64(a1);
 #endif
-    *k0 = len >= 8 ? a0 : a0 & ((1ull << (8 * len)) - 1);
-    *k1 = len <= 8 ? 0 : len >= 16 ? a1 : a1 & ((1ull << (8 * (len - 8))) - 1);
+    const uint64_t *m = key_masks[len < 16 ? len : 16];
+    *k0 = a0 & m[0];
+    *k1 = a1 & m[1];
 }
 
 /* Places entry k (hash h, key words k0 k1) at its free slot. */
@@ -376,7 +386,9 @@ static inline long word_find(const miair_scratch *s, const uint8_t *key, size_t 
     return -1;
 }
 
-/* Slot of a short word in the recent-word cache: the top byte of a multiplicative hash of its key words. */
+/* Slot of a short word in the recent-word cache: the top byte of a multiplicative hash of its key
+ * words and length. (A key of at most 16 bytes is its two key words: words hold no NUL byte, NUL
+ * is not \w, so the zero padding tells the length and a hit compares the key words only.) */
 static inline size_t recent_slot(uint64_t k0, uint64_t k1, size_t len) {
     uint64_t x = k0 * 0x9E3779B97F4A7C15ull + k1 * 0xC2B2AE3D27D4EB4Full + len * 0x165667B19E3779F9ull;
     return (size_t)(x >> 56) & (MIAIR_WORD_RECENT - 1);
@@ -397,7 +409,7 @@ static __attribute__((noinline)) miair_status word_add_table(miair_scratch *s, c
         k = (long)(s->words.len / sizeof(miair_word));
         if ((st = word_insert(s, key, len, h, slot, k0, k1))) return st;
     }
-    if (rc) rc->k0 = k0, rc->k1 = k1, rc->len = (uint32_t)len, rc->ent = (uint32_t)k, rc->gen = s->word_gen;
+    if (rc) rc->k0 = k0, rc->k1 = k1, rc->ent = (uint32_t)k, rc->gen = s->word_gen;
     return st;
 }
 
@@ -406,9 +418,8 @@ static inline struct miair_word_recent *recent_of(const miair_scratch *s, uint64
     return len <= 16 && s->word_recent ? &s->word_recent[recent_slot(k0, k1, len)] : NULL;
 }
 
-static inline int recent_hit(const struct miair_word_recent *rc, uint32_t gen, uint64_t k0, uint64_t k1,
-                             size_t len) {
-    return ((rc->gen == gen) & (rc->k0 == k0) & (rc->k1 == k1) & (rc->len == len)) != 0;
+static inline int recent_hit(const struct miair_word_recent *rc, uint32_t gen, uint64_t k0, uint64_t k1) {
+    return ((rc->gen == gen) & (rc->k0 == k0) & (rc->k1 == k1)) != 0;
 }
 
 /* One occurrence of a word (not yet counted in s->nwords): a short word seen recently is found in
@@ -420,7 +431,7 @@ static inline __attribute__((always_inline)) miair_status word_occurrence(miair_
     uint64_t k0, k1;
     key_words(key, len, &k0, &k1);
     struct miair_word_recent *rc = recent_of(s, k0, k1, len);
-    if (rc && recent_hit(rc, gen, k0, k1, len)) {
+    if (rc && recent_hit(rc, gen, k0, k1)) {
         (*words)[rc->ent].count++;
         return MIAIR_OK;
     }
@@ -473,11 +484,18 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
         const uint64_t V = valid >= 64 ? ~0ull : (1ull << valid) - 1;
         const uint64_t W = s->cls[bi * CLS_STRIDE + MIAIR_CLS_WORD] & V;
         const uint64_t starts = W & ~((W << 1) | carry), ends = ~W & V & ((W << 1) | carry);
-        /* one step per word end; its start is the last start bit below it, or an earlier block's */
+        /* one step per word end; starts and ends alternate, so the ends take the starts in order,
+         * except a first end whose word began in an earlier block (carry) */
+        uint64_t S = starts;
+        int open = (int)carry;
         for (uint64_t E = ends; E; E &= E - 1) {
-            const unsigned q = (unsigned)__builtin_ctzll(E);
-            const uint64_t below = starts & ((1ull << q) - 1);
-            const size_t a = below ? pos0 + 63 - (unsigned)__builtin_clzll(below) : start, end = pos0 + q;
+            const size_t end = pos0 + (unsigned)__builtin_ctzll(E);
+            size_t a = start;
+            if (!open) {
+                a = pos0 + (unsigned)__builtin_ctzll(S);
+                S &= S - 1;
+            }
+            open = 0;
             if (__builtin_expect(s->pending.len != 0, 0)) { /* the word began in an earlier window */
                 if (miair_buf_append(&s->pending, lw, end)) return MIAIR_ERR_NOMEM;
                 st = pending_add(s, s->pending_cps + end);
@@ -491,7 +509,7 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
             chars += end - a;
             if ((st = word_occurrence(s, &words, gen, lw + a, end - a))) return st;
         }
-        if (starts) start = pos0 + 63 - (unsigned)__builtin_clzll(starts);
+        if (S) start = pos0 + (unsigned)__builtin_ctzll(S); /* the word still open at the block's end */
         carry = (W >> (valid - 1)) & 1;
     }
     s->nwords += nwords;
