@@ -134,14 +134,14 @@ int miair_result_list_push(miair_result *r, miair_list l, const char *s) {
     miair_strlist *L = &r->lists[l];
     if (L->n == L->cap) {
         size_t nc = L->cap ? 2 * L->cap : 8;
-        size_t *np = realloc(L->off, nc * sizeof *np);
+        struct miair_strref *np = realloc(L->s, nc * sizeof *np);
         if (!np) return -1;
-        L->off = np;
+        L->s = np;
         L->cap = nc;
     }
-    size_t off = miair_result_add_string(r, s, strlen(s));
+    const size_t len = strlen(s), off = miair_result_add_string(r, s, len);
     if (off == (size_t)-1) return -1;
-    L->off[L->n++] = off;
+    L->s[L->n++] = (struct miair_strref){off, len};
     return 0;
 }
 
@@ -189,7 +189,7 @@ int miair_result_add_occ(miair_result *r, int rule, const char *text, size_t tex
 
 void miair_result_free(miair_result *r) {
     if (!r) return;
-    for (int l = 0; l < MIAIR_LIST_COUNT_; l++) free(r->lists[l].off);
+    for (int l = 0; l < MIAIR_LIST_COUNT_; l++) free(r->lists[l].s);
     for (int i = 0; i < MIAIR_RULES; i++) free(r->occ[i].v);
     miair_buf_release(&r->arena);
     free(r);
@@ -227,7 +227,7 @@ miair_status miair_finish(miair_result *r) {
     for (size_t i = 0; i < sg->n && i < 3; i++) {
         char tmp[256]; /* copied: pushing may move the arena */
         size_t n = 0;
-        miair_cat_bounded(tmp, sizeof tmp, &n, r->arena.p + sg->off[i]);
+        miair_cat_bounded(tmp, sizeof tmp, &n, r->arena.p + sg->s[i].off);
         REC(tmp);
     }
     size_t taken = 0;
@@ -379,7 +379,7 @@ size_t miair_result_list_size(const miair_result *r, miair_list l) {
 
 const char *miair_result_list_item(const miair_result *r, miair_list l, size_t i) {
     if (!r || (unsigned)l >= MIAIR_LIST_COUNT_ || i >= r->lists[l].n) return NULL;
-    return r->arena.p + r->lists[l].off[i];
+    return r->arena.p + r->lists[l].s[i].off;
 }
 
 miair_status miair_result_pattern(const miair_result *r, size_t i, miair_pattern *out) {

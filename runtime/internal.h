@@ -110,7 +110,9 @@ typedef struct {
 } miair_occvec;
 
 typedef struct {
-    size_t *off; /* offsets in the arena of NUL-terminated strings */
+    struct miair_strref {
+        size_t off, len; /* a NUL-terminated string in the arena: offset, length without the NUL */
+    } *s;
     size_t n, cap;
 } miair_strlist;
 

@@ -92,7 +92,7 @@ static void strlist(jw *w, const miair_result *r, miair_list l) {
     put(w, "[", 1);
     for (size_t i = 0; i < r->lists[l].n; i++) {
         if (i) put(w, ",", 1);
-        jcstr(w, r->arena.p + r->lists[l].off[i]);
+        jstr(w, r->arena.p + r->lists[l].s[i].off, r->lists[l].s[i].len);
     }
     put(w, "]", 1);
 }
@@ -288,6 +288,12 @@ static void improvement_map(jw *w, const miair_result *r) {
 
 /* document_id may be any bytes: invalid UTF-8 becomes U+FFFD. */
 static void doc_id(jw *w, const char *id, size_t n) {
+    size_t i = 0;
+    while (i < n && (unsigned char)id[i] < 0x80) i++;
+    if (i == n) { /* ASCII: as it is */
+        jstr(w, id, n);
+        return;
+    }
     uint32_t *cp = malloc((n + 1) * sizeof *cp);
     uint8_t *u8 = malloc(4 * n + 1);
     if (!cp || !u8) {
