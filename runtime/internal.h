@@ -308,7 +308,20 @@ size_t miair_utf8_tokens(const uint8_t *u, size_t a, size_t b);
 /* Whether buf is valid UTF-8 exactly as CPython's decoder accepts it. */
 int miair_utf8_valid(const struct miair_kernels *k, const uint8_t *buf, size_t n);
 /* Decodes the code point at u8[*i] (valid UTF-8) and advances *i. */
-uint32_t miair_utf8_next(const uint8_t *u, size_t *i);
+static inline uint32_t miair_utf8_next(const uint8_t *u, size_t *i) {
+    uint32_t c = u[(*i)++];
+    if (c < 0x80) return c;
+    if (c < 0xE0) return ((c & 0x1F) << 6) | (u[(*i)++] & 0x3F);
+    if (c < 0xF0) {
+        c = ((c & 0x0F) << 12) | ((uint32_t)(u[*i] & 0x3F) << 6) | (u[*i + 1] & 0x3F);
+        *i += 2;
+        return c;
+    }
+    c = ((c & 0x07) << 18) | ((uint32_t)(u[*i] & 0x3F) << 12) | ((uint32_t)(u[*i + 1] & 0x3F) << 6) |
+        (u[*i + 2] & 0x3F);
+    *i += 3;
+    return c;
+}
 
 /* The pattern stage alone (for benchmarks against other regex engines): the
  * ten regex rules of SPEC §4 over buf with exact Python semantics

@@ -70,21 +70,6 @@ void miair_scratch_release(miair_scratch *s) {
 
 /* ---- UTF-8 ---- */
 
-uint32_t miair_utf8_next(const uint8_t *u, size_t *i) {
-    uint32_t c = u[(*i)++];
-    if (c < 0x80) return c;
-    if (c < 0xE0) return ((c & 0x1F) << 6) | (u[(*i)++] & 0x3F);
-    if (c < 0xF0) {
-        c = ((c & 0x0F) << 12) | ((uint32_t)(u[*i] & 0x3F) << 6) | (u[*i + 1] & 0x3F);
-        *i += 2;
-        return c;
-    }
-    c = ((c & 0x07) << 18) | ((uint32_t)(u[*i] & 0x3F) << 12) | ((uint32_t)(u[*i + 1] & 0x3F) << 6) |
-        (u[*i + 2] & 0x3F);
-    *i += 3;
-    return c;
-}
-
 size_t miair_utf8_count(const uint8_t *u, size_t a, size_t b) {
     size_t c = 0;
     for (size_t i = a; i < b; i++) c += (u[i] & 0xC0) != 0x80;
