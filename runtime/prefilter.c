@@ -528,6 +528,15 @@ void miair_prefilter_analyze(miair_prefilter *pf, const char *py, unsigned flags
         pf->has_star = 1;
         pf->star_c = a1->chars.ascii;
         pf->star_d = atoms[k + 1].chars.ascii;
+        /* the first two characters: a C character then a C or D character (the run goes on or ends
+         * in its D), or a D character (empty run) then anything; non-ASCII ones pass every pair */
+        pf->has_pairs = 1;
+        for (unsigned x = 0; x < 128; x++) {
+            const int in_d = miair_byteset_has(&pf->star_d, x), in_c = miair_byteset_has(&pf->star_c, x);
+            for (unsigned y = 0; y < 128; y++)
+                if (in_d || (in_c && (miair_byteset_has(&pf->star_c, y) || miair_byteset_has(&pf->star_d, y))))
+                    add_pair(pf, x, y, 0);
+        }
     }
     /* first two characters: a group of plain literal alternatives, or two plain literals */
     if (!a1->single && !a1->quantified && a1->lit_alts && a1->nalt > 0) {
