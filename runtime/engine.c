@@ -1,5 +1,6 @@
 /* The public API of one analysis: engine, result, accessors (include/miair.h). */
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -355,11 +356,39 @@ miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, cons
     return miair_analyze_text(e, s, &t, out);
 }
 
+/* miair_analyze() keeps one scratch per thread (made at the thread's first call, freed when the
+ * thread exits), so that analyzing documents one by one does not build the scratch's tables and
+ * buffers each time. A scratch serves any engine: everything in it is reset per document. After a
+ * document of more than THREAD_SCRATCH_KEEP bytes the scratch is released (what it grew to is
+ * not kept for the thread's lifetime). */
+#define THREAD_SCRATCH_KEEP ((size_t)4 << 20)
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static int scratch_key_ok;
+
+static void scratch_destroy(void *p) {
+    miair_scratch_release(p);
+    free(p);
+}
+static void scratch_key_make(void) { scratch_key_ok = pthread_key_create(&scratch_key, scratch_destroy) == 0; }
+
 miair_status miair_analyze(const miair_engine *e, const void *buf, size_t len, miair_result **out) {
-    miair_scratch s;
-    if (miair_scratch_init(&s)) return MIAIR_ERR_NOMEM;
-    miair_status st = miair_analyze_scratch(e, &s, buf, len, out);
-    miair_scratch_release(&s);
+    pthread_once(&scratch_once, scratch_key_make);
+    int kept = scratch_key_ok; /* the scratch is the thread's (else one for this call) */
+    miair_scratch *s = kept ? pthread_getspecific(scratch_key) : NULL;
+    if (!s) {
+        if (!(s = malloc(sizeof *s))) return MIAIR_ERR_NOMEM;
+        if (miair_scratch_init(s)) {
+            free(s);
+            return MIAIR_ERR_NOMEM;
+        }
+        if (kept && pthread_setspecific(scratch_key, s)) kept = 0;
+    }
+    miair_status st = miair_analyze_scratch(e, s, buf, len, out);
+    if (!kept || len > THREAD_SCRATCH_KEEP) {
+        if (kept) pthread_setspecific(scratch_key, NULL);
+        scratch_destroy(s);
+    }
     return st;
 }
 

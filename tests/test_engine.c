@@ -1768,6 +1768,65 @@ static void test_concurrency(void **state)
     free(wide);
 }
 
+/* Work for a fresh thread: the record of one document by miair_analyze (its first call on that
+ * thread, so with a new scratch). */
+typedef struct {
+    const miair_engine *e;
+    const char *doc;
+    size_t len;
+    char *json;
+} fresh_job;
+
+static void *fresh_main(void *arg)
+{
+    fresh_job *j = arg;
+    miair_result *r = NULL;
+    if (miair_analyze(j->e, j->doc, j->len, &r) == MIAIR_OK) {
+        size_t n = 0;
+        if (miair_result_to_json(r, "t", 1, &j->json, &n) != MIAIR_OK) j->json = NULL;
+    }
+    miair_result_free(r);
+    return NULL;
+}
+
+/* miair_analyze keeps one scratch per thread: on one thread, documents analyzed one after the
+ * other with two engines (default windows and 64-byte windows), a document above the size after
+ * which the scratch is released (4 MiB) and invalid UTF-8 give the records a fresh thread gives. */
+static void test_thread_scratch_reuse(void **state)
+{
+    (void)state;
+    miair_config cfg;
+    miair_config_init(&cfg);
+    cfg.window_bytes = 64;
+    miair_engine *small = NULL;
+    assert_int_equal(miair_engine_create(&cfg, &small), MIAIR_OK);
+    const size_t big_len = ((size_t)4 << 20) + 4096;
+    char *big = malloc(big_len + 1);
+    assert_non_null(big);
+    for (size_t i = 0; i < big_len; i++) big[i] = "Word some THIS. \n## Head\n"[i % 24];
+    const char *docs[] = {MIXED_DOC, "a\xff\xfe" "b\xe2\x82 this", big, "The API function.", MIXED_DOC, ""};
+    const size_t lens[] = {strlen(MIXED_DOC), 14, big_len, 17, strlen(MIXED_DOC), 0};
+    const miair_engine *engines[] = {g_engine, small};
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < N_OF(docs); i++) {
+            const miair_engine *e = engines[(i + (size_t)round) % 2];
+            fresh_job fj = {e, docs[i], lens[i], NULL};
+            pthread_t th;
+            assert_int_equal(pthread_create(&th, NULL, fresh_main, &fj), 0);
+            assert_int_equal(pthread_join(th, NULL), 0);
+            assert_non_null(fj.json);
+            miair_result *r = NULL;
+            assert_int_equal(miair_analyze(e, docs[i], lens[i], &r), MIAIR_OK);
+            char *j = to_json(r, "t", 1, NULL);
+            assert_string_equal(j, fj.json);
+            miair_free(j);
+            miair_free(fj.json);
+            miair_result_free(r);
+        }
+    free(big);
+    miair_engine_free(small);
+}
+
 /* miair_config.outputs: the record keeps only the parts asked for; 0 and ALL are the whole record. */
 static void test_outputs(void **state)
 {
@@ -1839,6 +1898,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decoding),
         cmocka_unit_test(test_outputs),
+        cmocka_unit_test(test_thread_scratch_reuse),
         cmocka_unit_test(test_entropy_character),
         cmocka_unit_test(test_entropy_word),
         cmocka_unit_test(test_entropy_sentence),
