@@ -5,7 +5,9 @@
  * Thread safety: an engine is immutable after miair_engine_create() and may
  * be shared by any number of threads; each concurrent miair_analyze() call
  * produces its own result. No global mutable state beyond one-time
- * initialization. */
+ * initialization; miair_analyze() keeps its working memory per thread
+ * between calls (freed when the thread exits, or after a document above
+ * 4 MiB), so that analyzing documents one by one does not rebuild it. */
 #ifndef MIAIR_H
 #define MIAIR_H
 
