@@ -398,9 +398,10 @@ static __attribute__((noinline)) miair_status word_add_table(miair_scratch *s, c
     return st;
 }
 
-/* The recent-word cache slot of a short word, or NULL (long word, or no cache). */
-static inline struct miair_word_recent *recent_of(const miair_scratch *s, uint64_t k0, uint64_t k1, size_t len) {
-    return len <= 16 && s->word_recent ? &s->word_recent[recent_slot(k0, k1, len)] : NULL;
+/* The recent-word cache slot of a short word, or NULL (long word, or no cache: recent NULL). */
+static inline struct miair_word_recent *recent_of(struct miair_word_recent *recent, uint64_t k0, uint64_t k1,
+                                                  size_t len) {
+    return len <= 16 && recent ? &recent[recent_slot(k0, k1, len)] : NULL;
 }
 
 static inline int recent_hit(const struct miair_word_recent *rc, uint32_t gen, uint64_t k0, uint64_t k1) {
@@ -411,11 +412,12 @@ static inline int recent_hit(const struct miair_word_recent *rc, uint32_t gen, u
  * the direct-mapped recent-word cache without hashing it again, else the XXH3-keyed table answers.
  * *words: the entries (refreshed when the table path may have moved them); gen: s->word_gen. */
 static inline __attribute__((always_inline)) miair_status word_occurrence(miair_scratch *s, miair_word **words,
+                                                                          struct miair_word_recent *recent,
                                                                           uint32_t gen, const uint8_t *key,
                                                                           size_t len) {
     uint64_t k0, k1;
     key_words(key, len, &k0, &k1);
-    struct miair_word_recent *rc = recent_of(s, k0, k1, len);
+    struct miair_word_recent *rc = recent_of(recent, k0, k1, len);
     if (rc && recent_hit(rc, gen, k0, k1)) {
         (*words)[rc->ent].count++;
         return MIAIR_OK;
@@ -431,7 +433,7 @@ static inline __attribute__((always_inline)) miair_status word_add(miair_scratch
     s->nwords++;
     s->words_cp_total += cps;
     miair_word *words = (miair_word *)s->words.p;
-    return word_occurrence(s, &words, s->word_gen, key, len);
+    return word_occurrence(s, &words, s->word_recent, s->word_gen, key, len);
 }
 
 uint64_t miair_word_count(const miair_scratch *s, const char *word) {
@@ -463,7 +465,9 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
     if (!s->word_index && word_index_grow(s)) return MIAIR_ERR_NOMEM;
     miair_word *words = (miair_word *)s->words.p;
     const uint32_t gen = s->word_gen;
+    struct miair_word_recent *const recent = s->word_recent; /* allocated with the table, kept */
     size_t nwords = 0, chars = 0; /* go to s->nwords and s->words_cp_total after the loop */
+    int pend = s->pending.len != 0;   /* the first word ends the pending one */
     for (size_t bi = 0; bi < blocks; bi++) {
         const size_t pos0 = 64 * bi, valid = n - pos0 < 64 ? n - pos0 : 64;
         const uint64_t V = valid >= 64 ? ~0ull : (1ull << valid) - 1;
@@ -481,10 +485,11 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
                 S &= S - 1;
             }
             open = 0;
-            if (__builtin_expect(s->pending.len != 0, 0)) { /* the word began in an earlier window */
+            if (__builtin_expect(pend, 0)) { /* the word began in an earlier window */
                 if (miair_buf_append(&s->pending, lw, end)) return MIAIR_ERR_NOMEM;
                 st = pending_add(s, s->pending_cps + end);
                 s->pending.len = s->pending_cps = 0;
+                pend = 0;
                 if (st) return st;
                 words = (miair_word *)s->words.p; /* it may have inserted */
                 continue;
@@ -492,7 +497,7 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
             /* the counters and the entries pointer stay in locals */
             nwords++;
             chars += end - a;
-            if ((st = word_occurrence(s, &words, gen, lw + a, end - a))) return st;
+            if ((st = word_occurrence(s, &words, recent, gen, lw + a, end - a))) return st;
         }
         if (S) start = pos0 + (unsigned)__builtin_ctzll(S); /* the word still open at the block's end */
         carry = (W >> (valid - 1)) & 1;
