@@ -135,10 +135,11 @@ static void quality(jw *w, const miair_result *r) {
     KEY(w, "passes_gate"), puts_(w, v[MIAIR_PASSES_GATE] != 0.0 ? "true" : "false"), put(w, ",", 1);
     KEY(w, "sub_scores");
     put(w, "{", 1);
+    static const char *const dim_keys[4] = {"\"completeness\":[", "\"clarity\":[", "\"consistency\":[",
+                                            "\"accuracy\":["};
     for (int d = 0; d < 4; d++) {
         if (d) put(w, ",", 1);
-        key(w, dim_names[d]);
-        put(w, "[", 1);
+        puts_(w, dim_keys[d]);
         for (int i = 0; i < r->nsub[d]; i++) {
             if (i) put(w, ",", 1);
             jnum(w, r->sub[d][i]);
@@ -150,6 +151,57 @@ static void quality(jw *w, const miair_result *r) {
     put(w, "}", 1);
 }
 
+static void rule_fields(jw *w, const miair_rule *ru) {
+    KEY(w, "type"), jcstr(w, ru->type), put(w, ",", 1);
+    KEY(w, "name"), jcstr(w, ru->name), put(w, ",", 1);
+    KEY(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
+    KEY(w, "priority"), jint(w, (size_t)ru->priority), put(w, ",", 1);
+    KEY(w, "description"), jcstr(w, ru->description), put(w, ",", 1);
+    KEY(w, "action"), jcstr(w, ru->action);
+}
+
+static void map_fields(jw *w, const miair_rule *ru) {
+    KEY(w, "pattern"), jcstr(w, ru->name), put(w, ",", 1);
+    KEY(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
+    KEY(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
+}
+static void type_key(jw *w, const miair_rule *ru) { key(w, ru->type); }
+
+/* The constant parts of a rule's JSON, written once per process (the rules never change, so
+ * their JSON text does not either): a pattern's object from "type" to "action" (without braces),
+ * an improvement-map entry from "pattern" to "severity" (with the comma after it), the rule's type
+ * as a key. Length 0: written field by field. */
+enum { RULE_HEAD, RULE_MAP, RULE_TYPE_KEY, RULE_PARTS };
+static char rule_part[RULE_PARTS][MIAIR_RULES][512];
+static size_t rule_part_len[RULE_PARTS][MIAIR_RULES];
+static pthread_once_t rule_part_once = PTHREAD_ONCE_INIT;
+
+static void rule_parts_init(void) {
+    void (*const fill[RULE_PARTS])(jw *, const miair_rule *) = {rule_fields, map_fields, type_key};
+    for (int p = 0; p < RULE_PARTS; p++)
+        for (int k = 0; k < MIAIR_RULES; k++) {
+            jw w = {0};
+            fill[p](&w, &miair_rules[k]);
+            if (!w.oom && w.b.len < sizeof rule_part[p][k]) {
+                memcpy(rule_part[p][k], w.b.p, w.b.len);
+                rule_part_len[p][k] = w.b.len;
+            }
+            miair_buf_release(&w.b);
+        }
+}
+
+/* Part p of rule k's JSON (see rule_parts_init). */
+static void rule_part_put(jw *w, int p, int k) {
+    if (rule_part_len[p][k]) {
+        put(w, rule_part[p][k], rule_part_len[p][k]);
+        return;
+    }
+    const miair_rule *ru = &miair_rules[k];
+    if (p == RULE_HEAD) rule_fields(w, ru);
+    else if (p == RULE_MAP) map_fields(w, ru);
+    else type_key(w, ru);
+}
+
 static void summary(jw *w, const miair_result *r) {
     KEY(w, "patterns_summary");
     if (r->empty) {
@@ -159,6 +211,7 @@ static void summary(jw *w, const miair_result *r) {
     size_t high = 0;
     double sev = 0.0;
     const char *types[MIAIR_RULES];
+    int type_rule[MIAIR_RULES]; /* a rule of each type (its type key is pre-rendered) */
     size_t counts[MIAIR_RULES], nt = 0;
     for (size_t i = 0; i < r->npat; i++) {
         const miair_rule *ru = &miair_rules[r->pat_rule[i]];
@@ -166,7 +219,7 @@ static void summary(jw *w, const miair_result *r) {
         sev += ru->severity;
         size_t j = 0;
         while (j < nt && strcmp(types[j], ru->type)) j++;
-        if (j == nt) types[nt] = ru->type, counts[nt++] = 0;
+        if (j == nt) types[nt] = ru->type, type_rule[nt] = r->pat_rule[i], counts[nt++] = 0;
         counts[j]++;
     }
     put(w, "{", 1);
@@ -176,7 +229,7 @@ static void summary(jw *w, const miair_result *r) {
     put(w, "{", 1);
     for (size_t j = 0; j < nt; j++) {
         if (j) put(w, ",", 1);
-        key(w, types[j]), jint(w, counts[j]);
+        rule_part_put(w, RULE_TYPE_KEY, type_rule[j]), jint(w, counts[j]);
     }
     put(w, "},", 2);
     KEY(w, "overall_severity");
@@ -190,48 +243,13 @@ static void summary(jw *w, const miair_result *r) {
     put(w, "}", 1);
 }
 
-static void rule_fields(jw *w, const miair_rule *ru) {
-    KEY(w, "type"), jcstr(w, ru->type), put(w, ",", 1);
-    KEY(w, "name"), jcstr(w, ru->name), put(w, ",", 1);
-    KEY(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
-    KEY(w, "priority"), jint(w, (size_t)ru->priority), put(w, ",", 1);
-    KEY(w, "description"), jcstr(w, ru->description), put(w, ",", 1);
-    KEY(w, "action"), jcstr(w, ru->action);
-}
-
-/* The constant part of a pattern's object ("type" .. "action", without braces), written once per
- * process: the rules never change, so their JSON text does not either. */
-static char rule_head[MIAIR_RULES][512];
-static size_t rule_head_len[MIAIR_RULES];
-static pthread_once_t rule_head_once = PTHREAD_ONCE_INIT;
-
-static void rule_head_init(void) {
-    for (int k = 0; k < MIAIR_RULES; k++) {
-        const miair_rule *ru = &miair_rules[k];
-        jw w = {0};
-        rule_fields(&w, ru);
-        if (!w.oom && w.b.len < sizeof rule_head[k]) { /* else 0: written field by field */
-            memcpy(rule_head[k], w.b.p, w.b.len);
-            rule_head_len[k] = w.b.len;
-        }
-        miair_buf_release(&w.b);
-    }
-}
-
 static void patterns(jw *w, const miair_result *r, int occurrences) {
-    pthread_once(&rule_head_once, rule_head_init);
     KEY(w, "patterns");
     put(w, "[", 1);
     for (size_t i = 0; i < r->npat; i++) {
-        const miair_rule *ru = &miair_rules[r->pat_rule[i]];
         if (i) put(w, ",", 1);
         put(w, "{", 1);
-        const size_t hl = rule_head_len[r->pat_rule[i]];
-        if (hl) {
-            put(w, rule_head[r->pat_rule[i]], hl);
-        } else {
-            rule_fields(w, ru);
-        }
+        rule_part_put(w, RULE_HEAD, r->pat_rule[i]);
         if (!occurrences) { /* outputs without MIAIR_OUTPUT_OCCURRENCES: their count only */
             put(w, ",", 1), KEY(w, "occurrence_count"), jint(w, r->occ[r->pat_rule[i]].n), put(w, "}", 1);
             continue;
@@ -275,9 +293,7 @@ static void improvement_map(jw *w, const miair_result *r) {
             }
             first = 0;
             put(w, "{", 1);
-            KEY(w, "pattern"), jcstr(w, ru->name), put(w, ",", 1);
-            KEY(w, "action"), jcstr(w, ru->action), put(w, ",", 1);
-            KEY(w, "severity"), jnum(w, ru->severity), put(w, ",", 1);
+            rule_part_put(w, RULE_MAP, r->pat_rule[i]);
             KEY(w, "occurrences"), jint(w, r->occ[r->pat_rule[i]].n);
             put(w, "}", 1);
         }
@@ -324,6 +340,7 @@ miair_status miair_result_to_json(const miair_result *r, const char *document_id
                                   size_t *out_len) {
     if (!r || !out || !out_len || (!document_id && id_len)) return MIAIR_ERR_INVALID;
     const unsigned o = r->outputs ? r->outputs : MIAIR_OUTPUT_ALL;
+    pthread_once(&rule_part_once, rule_parts_init);
     jw w = {0};
     if (miair_buf_reserve(&w.b, 4096 + r->arena.len)) return MIAIR_ERR_NOMEM;
     put(&w, "{", 1);
