@@ -66,20 +66,32 @@ static void jcstr(jw *w, const char *s) { jstr(w, s, strlen(s)); }
 
 /* A double printed with 17 significant digits (it reads back as the same
  * double); always with a '.' or exponent (it stays a float). */
+/* Room for a number written straight into the output (a double's "%.17g" and ".0", or an integer,
+ * with the NUL the printers add); NULL when out of memory. */
+#define NUM_ROOM 48
+static char *num_room(jw *w) {
+    if (w->b.len + NUM_ROOM > w->b.cap && (w->oom || miair_buf_reserve(&w->b, NUM_ROOM))) {
+        w->oom = 1;
+        return NULL;
+    }
+    return w->b.p + w->b.len;
+}
+
 static void jnum(jw *w, double x) {
-    char tmp[40];
-    size_t n = miair_fmt_double17(tmp, x);
+    char *out = num_room(w);
+    if (!out) return;
+    size_t n = miair_fmt_double17(out, x);
     /* %.17g writes neither '.' nor an exponent exactly for the integral values below 1e17: a
      * non-integral double's 17 digits read back as itself, so they cannot be an integer */
     if (x == trunc(x) && fabs(x) < 1e17) {
-        memcpy(tmp + n, ".0", 3);
+        memcpy(out + n, ".0", 3);
         n += 2;
     }
-    put(w, tmp, n);
+    w->b.len += n;
 }
 static void jint(jw *w, size_t v) {
-    char tmp[32];
-    put(w, tmp, miair_fmt_u64(tmp, v));
+    char *out = num_room(w);
+    if (out) w->b.len += miair_fmt_u64(out, v);
 }
 /* "k": for a literal key, with the quotes and the colon written as one constant */
 #define KEY(w, k) put((w), "\"" k "\":", sizeof("\"" k "\":") - 1)

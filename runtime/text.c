@@ -2,6 +2,7 @@
  * character histogram, words, tokens / sentences / paragraphs, the
  * lowered-text substring checks, positions. */
 #define _GNU_SOURCE /* memmem */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -647,20 +648,32 @@ static const char *const needles[MIAIR_NEEDLES] = {"introduction", "usage",  "ex
 /* Needle i occurs in text.lower() exactly when a distinct word contains it: the
  * needles are runs of ASCII letters, and letters are \w, so every occurrence
  * lies inside one maximal \w run of the lowered text, that is, inside a word. */
+/* The needles' key words and their index by first and second letter, made once per process. */
+static struct {
+    size_t mlen[MIAIR_NEEDLES];
+    uint64_t n0[MIAIR_NEEDLES], n1[MIAIR_NEEDLES];
+    uint16_t by_first[256], by_second[256]; /* needles (bits) by first / second letter */
+} needle_tab;
+static pthread_once_t needle_once = PTHREAD_ONCE_INIT;
+
+static void needle_tab_init(void) {
+    for (int q = 0; q < MIAIR_NEEDLES; q++) {
+        needle_tab.mlen[q] = strlen(needles[q]); /* 3..16 letters */
+        uint8_t pad[16 + KEY_SLACK] = {0};
+        memcpy(pad, needles[q], needle_tab.mlen[q]);
+        key_words(pad, needle_tab.mlen[q], &needle_tab.n0[q], &needle_tab.n1[q]);
+        needle_tab.by_first[(uint8_t)needles[q][0]] |= (uint16_t)(1u << q);
+        needle_tab.by_second[(uint8_t)needles[q][1]] |= (uint16_t)(1u << q);
+    }
+}
+
 int miair_needle_found(const miair_scratch *s, int i) {
     if (!s->needle_found[0]) { /* first call: every needle in one pass over the distinct words' bytes */
+        pthread_once(&needle_once, needle_tab_init);
         int found[MIAIR_NEEDLES] = {0};
-        size_t mlen[MIAIR_NEEDLES];
-        uint64_t n0[MIAIR_NEEDLES], n1[MIAIR_NEEDLES];
-        uint16_t by_first[256] = {0}, by_second[256] = {0}; /* needles (bits) by first / second letter */
-        for (int q = 0; q < MIAIR_NEEDLES; q++) {
-            mlen[q] = strlen(needles[q]); /* 3..16 letters */
-            uint8_t pad[16 + KEY_SLACK] = {0};
-            memcpy(pad, needles[q], mlen[q]);
-            key_words(pad, mlen[q], &n0[q], &n1[q]);
-            by_first[(uint8_t)needles[q][0]] |= (uint16_t)(1u << q);
-            by_second[(uint8_t)needles[q][1]] |= (uint16_t)(1u << q);
-        }
+        const size_t *const mlen = needle_tab.mlen;
+        const uint64_t *const n0 = needle_tab.n0, *const n1 = needle_tab.n1;
+        const uint16_t *const by_first = needle_tab.by_first, *const by_second = needle_tab.by_second;
         const miair_word *w = (const miair_word *)s->words.p;
         const size_t nent = s->words.len / sizeof *w;
         uint16_t todo = (uint16_t)((1u << MIAIR_NEEDLES) - 1);
