@@ -565,13 +565,13 @@ static long byte_weight(unsigned c) {
     if ((c >= '0' && c <= '9') || c == '.' || c == ',' || c == '\n') return 50;
     return 5;
 }
-static long next_weight(const uint64_t s[2]) {
+/* The weight of a set of next bytes: over its members (W: byte_weight of 0..127). */
+static long next_weight(const long W[128], const uint64_t s[2]) {
     long w = 0;
-    for (unsigned c = 0; c < 128; c++)
-        if ((s[c >> 6] >> (c & 63)) & 1) w += byte_weight(c);
+    for (unsigned k = 0; k < 2; k++)
+        for (uint64_t x = s[k]; x; x &= x - 1) w += W[64 * k + (unsigned)__builtin_ctzll(x)];
     return w;
 }
-static long first_weight(unsigned b) { return byte_weight(b); }
 
 /* The pair buckets of the regexes in idmask (see miair_engine.pairs): the ASCII first bytes whose
  * rows of pair_mask reject some ASCII next byte, grouped greedily (merging the two buckets whose
@@ -579,8 +579,10 @@ static long first_weight(unsigned b) { return byte_weight(b); }
 static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets *out) {
     struct bucket {
         uint64_t f[2], s[2];
-        long wf; /* sum of first-byte weights */
+        long wf, ws; /* sum of first-byte weights, weight of the next bytes */
     } bk[128];
+    long W[128];
+    for (unsigned c = 0; c < 128; c++) W[c] = byte_weight(c);
     int nb = 0;
     for (unsigned b = 0; b < 128; b++) {
         const uint32_t fm = e->first_mask[b] & idmask;
@@ -593,8 +595,9 @@ static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets 
         while (k < nb && (bk[k].s[0] != r[0] || bk[k].s[1] != r[1])) k++; /* same row: same bucket, free */
         if (k == nb) memset(&bk[nb++], 0, sizeof bk[0]), bk[k].s[0] = r[0], bk[k].s[1] = r[1];
         bk[k].f[b >> 6] |= 1ull << (b & 63);
-        bk[k].wf += first_weight(b);
+        bk[k].wf += W[b];
     }
+    for (int k = 0; k < nb; k++) bk[k].ws = next_weight(W, bk[k].s);
     /* merge costs, updated for the merged bucket only (without memory: no buckets, try_at judges) */
     long(*cost)[128] = nb > MIAIR_PAIR_BUCKETS ? malloc(sizeof(long[128][128])) : NULL;
     if (nb > MIAIR_PAIR_BUCKETS && !cost) {
@@ -604,8 +607,7 @@ static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets 
     for (int i = 0; i < nb; i++)
         for (int j = i + 1; j < nb; j++) {
             uint64_t u[2] = {bk[i].s[0] | bk[j].s[0], bk[i].s[1] | bk[j].s[1]};
-            cost[i][j] = (bk[i].wf + bk[j].wf) * next_weight(u) - bk[i].wf * next_weight(bk[i].s) -
-                         bk[j].wf * next_weight(bk[j].s);
+            cost[i][j] = (bk[i].wf + bk[j].wf) * next_weight(W, u) - bk[i].wf * bk[i].ws - bk[j].wf * bk[j].ws;
         }
     int alive[128], na = nb;
     for (int i = 0; i < nb; i++) alive[i] = 1;
@@ -617,13 +619,13 @@ static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets 
         bk[bi].f[0] |= bk[bj].f[0], bk[bi].f[1] |= bk[bj].f[1];
         bk[bi].s[0] |= bk[bj].s[0], bk[bi].s[1] |= bk[bj].s[1];
         bk[bi].wf += bk[bj].wf;
+        bk[bi].ws = next_weight(W, bk[bi].s);
         alive[bj] = 0;
         na--;
         for (int k = 0; k < nb; k++) {
             if (!alive[k] || k == bi) continue;
             uint64_t u[2] = {bk[bi].s[0] | bk[k].s[0], bk[bi].s[1] | bk[k].s[1]};
-            long c = (bk[bi].wf + bk[k].wf) * next_weight(u) - bk[bi].wf * next_weight(bk[bi].s) -
-                     bk[k].wf * next_weight(bk[k].s);
+            long c = (bk[bi].wf + bk[k].wf) * next_weight(W, u) - bk[bi].wf * bk[bi].ws - bk[k].wf * bk[k].ws;
             if (k < bi) cost[k][bi] = c;
             else cost[bi][k] = c;
         }
