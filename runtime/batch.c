@@ -120,6 +120,13 @@ static miair_status read_all(int fd, uint64_t size_hint, uint64_t max_bytes, mia
         if (got < 0) {
             if (errno == EINTR)
                 continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+                /* opened O_NONBLOCK (miair_read_path) on a file system that honours it for
+                 * regular files: blocking reads from here on */
+                int fl = fcntl(fd, F_GETFL);
+                if (fl >= 0 && (fl & O_NONBLOCK) && fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) == 0)
+                    continue;
+            }
             snprintf(err, errsz, "%s", strerror(errno));
             return MIAIR_ERR_IO;
         }
@@ -158,9 +165,8 @@ miair_status miair_read_path(const char *path, uint64_t max_bytes, miair_readbuf
     } else if ((uint64_t)st.st_size > max_bytes) {
         rc = too_big(err, errsz, (uint64_t)st.st_size, 1, max_bytes, size_seen);
     } else {
-        int fl = fcntl(fd, F_GETFL);
-        if (fl >= 0)
-            (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+        /* a regular file: O_NONBLOCK does not change its reads on Linux file systems (read_all
+         * clears it if one answers EAGAIN), so no fcntl calls per file */
         rc = read_all(fd, (uint64_t)st.st_size, max_bytes, b, size_seen, err, errsz);
     }
     close(fd);
