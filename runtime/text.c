@@ -297,7 +297,9 @@ static void word_slot_put(struct miair_word_slot *t, size_t mask, uint64_t h, ui
 
 static int word_index_grow(miair_scratch *s) {
     if (!s->word_recent) { /* with the table's first allocation; without it, words go to the table */
-        s->word_recent = calloc(MIAIR_WORD_RECENT, sizeof *s->word_recent);
+        /* on a cache-line boundary: no 32-byte entry straddles two lines */
+        s->word_recent = aligned_alloc(64, MIAIR_WORD_RECENT * sizeof *s->word_recent);
+        if (s->word_recent) memset(s->word_recent, 0, MIAIR_WORD_RECENT * sizeof *s->word_recent);
         s->word_gen = 1;
     }
     size_t slots = s->word_slots ? 2 * s->word_slots : 512;
