@@ -70,6 +70,7 @@ static const double PUB_SCALING_DOCS_S[] = {5399, 5493, 5003, 3823, 3171};
 #define BENCH_DEFAULT_POOL_MB 64  /* cap on the generated documents of one run */
 #define BENCH_MIN_DOCS 64
 #define BENCH_PILOT_DOCS 48
+#define BENCH_WARM_DOCS 2000 /* medium documents of the untimed warm-up runs */
 #define BENCH_LATENCY_RUNS 21
 #define BENCH_XL_DOCS 64
 #define BENCH_CACHE_MAX_DOCS 4096 /* documents of the cache scenario (one store file each) */
@@ -257,6 +258,23 @@ static int online_cores(void)
     return c > 0 ? (int)c : 1;
 }
 
+/* Waits (at most max_s seconds) until the machine is quiet: the CPUs busy less than 5% of a
+ * 100 ms interval (this process is idle meanwhile). After the child processes exit, the kernel's
+ * own work (RCU callbacks, page freeing) can hold a CPU for tens of milliseconds: a timed run
+ * started then shares a CPU between its threads. Returns the seconds waited. */
+static double settle(double max_s)
+{
+    const double t0 = out_now();
+    const struct timespec step = {0, 100 * 1000 * 1000};
+    for (;;) {
+        double b0 = proc_busy_seconds(), w0 = out_now();
+        nanosleep(&step, NULL);
+        double b1 = proc_busy_seconds(), w1 = out_now();
+        if (b0 < 0 || b1 < 0 || w1 - t0 >= max_s || (b1 - b0) < 0.05 * (w1 - w0) * online_cores())
+            return w1 - t0;
+    }
+}
+
 /* One timed run over the pool: seconds, full records, CPU accounting. */
 static run_stat timed_run(const miair_engine *e, const pool *p, int threads, counts *c)
 {
@@ -348,6 +366,21 @@ static int measure_shape(const miair_engine *e, const bench_opts *o, seed_size s
                          int threads, uint64_t seed, measure *m)
 {
     return measure_steps(e, o, s, cx, docs, &threads, 1, seed, m);
+}
+
+/* Runs the thread team for about 0.2 s on medium documents, untimed, so that the first measured
+ * phase does not also measure the start of the threads and their first placement on the CPUs. */
+static void warm_up(const miair_engine *e, const bench_opts *o, int threads, uint64_t seed)
+{
+    pool p = {0};
+    if (pool_fill(&p, BENCH_WARM_DOCS, SEED_MEDIUM, SEED_NORMAL, seed) == 0) {
+        counts c;
+        const double t0 = out_now();
+        while (out_now() - t0 < 0.2)
+            (void)timed_run(e, &p, threads, &c);
+    }
+    pool_free(&p);
+    (void)o;
 }
 
 /* Documents per run so that one run lasts about o->seconds at `threads`,
@@ -511,6 +544,7 @@ typedef struct {
     double cache_cold_s, cache_mem_s, cache_store_cold_s, cache_store_s; /* docs/s, medians */
     uint64_t cache_mem_hits, cache_store_hits;                            /* in the median-order last run */
     double latency_ms, latency_min_ms, latency_max_ms;
+    double settle_s; /* waited for a quiet machine after the child processes */
     int all_threads, cores;
     char cpu[256], isa[64], features[512], cmdline[1024], date[64], uname_s[256];
 } report;
@@ -559,10 +593,13 @@ static void print_load_warning(const report *rp)
             worst = rp->scaling[i].others;
     if (worst > 0.05)
         printf("WARNING: other processes used up to %.0f%% of the CPUs during the timed runs (column\n"
-               "'others'); the figures above are lower than this machine gives when idle.\n\n",
+               "'others'); the figures above are lower than this machine gives when idle.\n",
                100.0 * worst);
     else
-        printf("load: other processes used at most %.0f%% of the CPUs during the timed runs.\n\n", 100.0 * worst);
+        printf("load: other processes used at most %.0f%% of the CPUs during the timed runs.\n", 100.0 * worst);
+    printf("settle: after the child processes, %.2f s until the CPUs were less than 5%% busy (at most 3 s),\n"
+           "then 0.2 s of untimed analysis on all threads\n\n",
+           rp->settle_s);
 }
 
 static void print_header(const report *rp, const bench_opts *o)
@@ -1114,9 +1151,10 @@ static void bench_help(FILE *f)
           "RSS for xlarge documents, M009's batch-size table (10..1000 documents,\n"
           "each in a fresh process), and the wall time of `miair analyze` on one small\n"
           "file. Documents are generated fresh and distinct for every run and held in\n"
-          "memory; only the analysis is timed; a document counts only when its full\n"
-          "record (JSON included) was produced. Writes results.json, throughput.csv,\n"
-          "scaling.csv, m009.csv and, with gnuplot, scaling.png and throughput.png.\n"
+          "memory; only the analysis is timed, after an untimed warm-up of the\n"
+          "threads; a document counts only when its full record (JSON included) was\n"
+          "produced. Writes results.json, throughput.csv, scaling.csv, m009.csv\n"
+          "and, with gnuplot, scaling.png and throughput.png.\n"
           "\n"
           "  --runs N       timed runs per figure; the median is reported (default 5)\n"
           "  --out DIR      where the results go (default bench-results)\n"
@@ -1237,6 +1275,8 @@ int cmd_bench(int argc, char **argv, int full_argc, char **full_argv)
     fprintf(stderr, "miair bench: small-file latency...\n");
     if (measure_latency(&o, rp) != 0)
         fprintf(stderr, "miair bench: the latency measurement failed\n");
+    rp->settle_s = settle(3.0); /* the children's exits leave kernel work behind */
+    warm_up(e, &o, rp->all_threads, o.seed + 77); /* not timed: threads started and placed */
 
     /* Throughput by size, all threads. */
     uint64_t seed = o.seed;
