@@ -457,6 +457,12 @@ check "gen: four files" test "$(ls gen1 | wc -l)" -eq 4
 check "gen: names" test -f gen1/medium-complex-000003.md
 run gen --size medium --complexity complex --count 4 --seed 11 --out gen2
 check "gen: same seed, same bytes" diff -r gen1 gen2
+run gen --size small --count 2 --seed 11 --out nest/a//b/
+check "gen: --out creates the missing parents" test -f nest/a/b/small-normal-000001.md
+: > plainfile
+run gen --size small --count 2 --seed 11 --out plainfile/x
+check "gen: a file in the --out path is an error" rc_is 1
+check "gen: ... that says what is in the way" grep -q "Not a directory" err
 run gen --size medium --complexity complex --count 4 --seed 12 --out gen3
 check "gen: another seed, other bytes" bash -c '! cmp -s gen1/medium-complex-000000.md gen3/medium-complex-000000.md'
 check "gen: documents of one run differ" bash -c '! cmp -s gen1/medium-complex-000000.md gen1/medium-complex-000001.md'
@@ -513,7 +519,7 @@ run gen --count 3;                          check "gen: missing --out is a usage
 run gen --count x --out genx;               check "gen: bad count is a usage error" rc_is 2
 run gen --help;                             check "gen --help exits 0" rc_is 0
 check "gen --help names the options" grep_q "--complexity" out
-run gen --out nodir/sub --count 1;          check "gen: uncreatable directory: exit 1" rc_is 1
+run gen --out plainfile/sub --count 1;      check "gen: uncreatable directory: exit 1" rc_is 1
 
 # ---------------------------------------------------------------- streaming (--stream-threshold)
 run analyze --format jsonl docs;                              cp out plain.jsonl

@@ -815,7 +815,7 @@ static void json_measure(FILE *f, const measure *m)
 
 static int write_files(const report *rp, const bench_opts *o)
 {
-    if (mkdir(o->out, 0777) != 0 && errno != EEXIST) {
+    if (out_mkdirs(o->out) != 0) {
         fprintf(stderr, "miair: %s: cannot create the directory: %s\n", o->out, strerror(errno));
         return -1;
     }
@@ -1157,7 +1157,8 @@ static void bench_help(FILE *f)
           "and, with gnuplot, scaling.png and throughput.png.\n"
           "\n"
           "  --runs N       timed runs per figure; the median is reported (default 5)\n"
-          "  --out DIR      where the results go (default bench-results)\n"
+          "  --out DIR      where the results go, created with its parents\n"
+          "                 (default bench-results)\n"
           "  --seconds S    aimed length of one timed run (default 0.5)\n"
           "  --pool-mb M    cap on the documents generated for one run (default 64)\n"
           "  --seed S       generator seed (default 1)\n"
@@ -1235,7 +1236,7 @@ int cmd_bench(int argc, char **argv, int full_argc, char **full_argv)
         free(rp);
         return 1;
     }
-    if (mkdir(o.out, 0777) != 0 && errno != EEXIST) {
+    if (out_mkdirs(o.out) != 0) {
         fprintf(stderr, "miair: %s: cannot create the directory: %s\n", o.out, strerror(errno));
         miair_engine_free(e);
         free(rp);

@@ -12,6 +12,7 @@
 
 #include "args.h"
 #include "commands.h"
+#include "output.h"
 #include "seeddoc.h"
 
 int cli_value_option(int argc, char **argv, int *i, const char *name, const char **val)
@@ -64,7 +65,7 @@ static void gen_help(FILE *f)
           "                     vocabulary); default normal\n"
           "  --count N          documents to write; default 1\n"
           "  --seed S           seed of the generator (unsigned 64-bit); default 1\n"
-          "  --out DIR          where to write them (required)\n"
+          "  --out DIR          where to write them (required; created with its parents)\n"
           "  -h, --help         print this help\n",
           f);
 }
@@ -131,7 +132,7 @@ int cmd_gen(int argc, char **argv)
     }
     if (!out)
         return cli_usage_error("'miair gen' needs --out DIR");
-    if (mkdir(out, 0777) != 0 && errno != EEXIST) {
+    if (out_mkdirs(out) != 0) {
         fprintf(stderr, "miair: %s: cannot create the directory: %s\n", out, strerror(errno));
         return 1;
     }

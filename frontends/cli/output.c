@@ -6,13 +6,45 @@
 #define _POSIX_C_SOURCE 200809L
 #include "output.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define TABLE_ROW "%10s %8s %8s %8s %8s  %-5s %9s %12s  "
+
+int out_mkdirs(const char *path)
+{
+    size_t n = strlen(path);
+    char *p = malloc(n + 1);
+    if (!p)
+        return -1;
+    memcpy(p, path, n + 1);
+    int rc = 0;
+    for (size_t i = 1; i <= n && rc == 0; i++) {
+        if (p[i] != '/' && p[i] != '\0')
+            continue;
+        if (p[i - 1] == '/') /* "a//b" or a trailing slash: nothing new to create */
+            continue;
+        char c = p[i];
+        p[i] = '\0';
+        struct stat st;
+        if (mkdir(p, 0777) != 0) {
+            if (errno != EEXIST)
+                rc = -1;
+            else if (stat(p, &st) != 0 || !S_ISDIR(st.st_mode))
+                rc = -1, errno = ENOTDIR; /* something else has that name */
+        }
+        p[i] = c;
+    }
+    int e = errno;
+    free(p);
+    errno = e;
+    return rc;
+}
 
 double out_now(void)
 {

@@ -47,4 +47,8 @@ int out_end(out_sink *s);
 /* Seconds on the monotonic clock. */
 double out_now(void);
 
+/* Creates the directory path and any missing parents (mkdir -p); an existing one is fine.
+ * Returns 0, or -1 with errno set. */
+int out_mkdirs(const char *path);
+
 #endif
