@@ -124,12 +124,12 @@ static miair_status runs_block(const miair_engine *e, miair_scratch *s, const mi
                                size_t pos0, uint64_t R, uint64_t CT, unsigned valid) {
     const uint64_t V = bits_below(valid), prev = s->in_run[id] ? 1 : 0;
     const miair_prefilter *pf = &e->pf[id];
-    if (pf->run_pairs_only) /* runs of one member cannot match (the last bit's run may go on): not runs */
+    if (pf->run_pairs_only) {
+        /* C{m,} with m >= 2 over an ASCII-only C: runs of one member cannot match (the last bit's
+         * run may go on): not runs; a block without two adjacent members, entered outside a run,
+         * only matters through a run at its last bit */
         R &= ~(R & ~((R << 1) | prev) & ~(R >> 1) & bits_below(valid - 1));
-    if (!prev && pf->run_pairs_only) {
-        /* C{m,} with m >= 2 over an ASCII-only C: a run that can match holds two adjacent members;
-         * a block without one, entered outside a run, only matters through a run at its last bit */
-        if (!(R & (R >> 1))) {
+        if (!prev && !(R & (R >> 1))) {
             if ((R >> (valid - 1)) & 1) {
                 run_begin(s, id, pos0 + valid - 1);
                 s->run_chars[id] = 1;
@@ -576,11 +576,20 @@ static long next_weight(const long W[128], const uint64_t s[2]) {
 /* The pair buckets of the regexes in idmask (see miair_engine.pairs): the ASCII first bytes whose
  * rows of pair_mask reject some ASCII next byte, grouped greedily (merging the two buckets whose
  * union adds the least weight of pairs no member accepts) into MIAIR_PAIR_BUCKETS buckets. */
+struct pair_bucket {
+    uint64_t f[2], s[2]; /* first bytes, accepted next bytes */
+    long wf, ws;         /* sum of first-byte weights, weight of the next bytes */
+};
+
+/* What merging buckets a and b adds: first-byte weight x next-byte weight of the union, less
+ * what each had. */
+static long merge_cost(const long W[128], const struct pair_bucket *a, const struct pair_bucket *b) {
+    const uint64_t u[2] = {a->s[0] | b->s[0], a->s[1] | b->s[1]};
+    return (a->wf + b->wf) * next_weight(W, u) - a->wf * a->ws - b->wf * b->ws;
+}
+
 static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets *out) {
-    struct bucket {
-        uint64_t f[2], s[2];
-        long wf, ws; /* sum of first-byte weights, weight of the next bytes */
-    } bk[128];
+    struct pair_bucket bk[128];
     long W[128];
     for (unsigned c = 0; c < 128; c++) W[c] = byte_weight(c);
     int nb = 0;
@@ -605,10 +614,7 @@ static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets 
         return;
     }
     for (int i = 0; i < nb; i++)
-        for (int j = i + 1; j < nb; j++) {
-            uint64_t u[2] = {bk[i].s[0] | bk[j].s[0], bk[i].s[1] | bk[j].s[1]};
-            cost[i][j] = (bk[i].wf + bk[j].wf) * next_weight(W, u) - bk[i].wf * bk[i].ws - bk[j].wf * bk[j].ws;
-        }
+        for (int j = i + 1; j < nb; j++) cost[i][j] = merge_cost(W, &bk[i], &bk[j]);
     int alive[128], na = nb;
     for (int i = 0; i < nb; i++) alive[i] = 1;
     while (na > MIAIR_PAIR_BUCKETS) {
@@ -624,8 +630,7 @@ static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets 
         na--;
         for (int k = 0; k < nb; k++) {
             if (!alive[k] || k == bi) continue;
-            uint64_t u[2] = {bk[bi].s[0] | bk[k].s[0], bk[bi].s[1] | bk[k].s[1]};
-            long c = (bk[bi].wf + bk[k].wf) * next_weight(W, u) - bk[bi].wf * bk[bi].ws - bk[k].wf * bk[k].ws;
+            const long c = merge_cost(W, &bk[bi], &bk[k]);
             if (k < bi) cost[k][bi] = c;
             else cost[bi][k] = c;
         }
