@@ -64,8 +64,6 @@ static void jstr(jw *w, const char *s, size_t n) {
 }
 static void jcstr(jw *w, const char *s) { jstr(w, s, strlen(s)); }
 
-/* A double printed with 17 significant digits (it reads back as the same
- * double); always with a '.' or exponent (it stays a float). */
 /* Room for a number written straight into the output (a double's "%.17g" and ".0", or an integer,
  * with the NUL the printers add); NULL when out of memory. */
 #define NUM_ROOM 48
@@ -77,6 +75,8 @@ static char *num_room(jw *w) {
     return w->b.p + w->b.len;
 }
 
+/* A double printed with 17 significant digits (it reads back as the same
+ * double); always with a '.' or exponent (it stays a float). */
 static void jnum(jw *w, double x) {
     char *out = num_room(w);
     if (!out) return;
@@ -188,12 +188,13 @@ static char rule_part[RULE_PARTS][MIAIR_RULES][512];
 static size_t rule_part_len[RULE_PARTS][MIAIR_RULES];
 static pthread_once_t rule_part_once = PTHREAD_ONCE_INIT;
 
+static void (*const rule_part_fill[RULE_PARTS])(jw *, const miair_rule *) = {rule_fields, map_fields, type_key};
+
 static void rule_parts_init(void) {
-    void (*const fill[RULE_PARTS])(jw *, const miair_rule *) = {rule_fields, map_fields, type_key};
     for (int p = 0; p < RULE_PARTS; p++)
         for (int k = 0; k < MIAIR_RULES; k++) {
             jw w = {0};
-            fill[p](&w, &miair_rules[k]);
+            rule_part_fill[p](&w, &miair_rules[k]);
             if (!w.oom && w.b.len < sizeof rule_part[p][k]) {
                 memcpy(rule_part[p][k], w.b.p, w.b.len);
                 rule_part_len[p][k] = w.b.len;
@@ -204,14 +205,10 @@ static void rule_parts_init(void) {
 
 /* Part p of rule k's JSON (see rule_parts_init). */
 static void rule_part_put(jw *w, int p, int k) {
-    if (rule_part_len[p][k]) {
+    if (rule_part_len[p][k])
         put(w, rule_part[p][k], rule_part_len[p][k]);
-        return;
-    }
-    const miair_rule *ru = &miair_rules[k];
-    if (p == RULE_HEAD) rule_fields(w, ru);
-    else if (p == RULE_MAP) map_fields(w, ru);
-    else type_key(w, ru);
+    else
+        rule_part_fill[p](w, &miair_rules[k]);
 }
 
 static void summary(jw *w, const miair_result *r) {
@@ -222,16 +219,15 @@ static void summary(jw *w, const miair_result *r) {
     }
     size_t high = 0;
     double sev = 0.0;
-    const char *types[MIAIR_RULES];
-    int type_rule[MIAIR_RULES]; /* a rule of each type (its type key is pre-rendered) */
+    int type_rule[MIAIR_RULES]; /* the first rule of each type in order (its type key is pre-rendered) */
     size_t counts[MIAIR_RULES], nt = 0;
     for (size_t i = 0; i < r->npat; i++) {
         const miair_rule *ru = &miair_rules[r->pat_rule[i]];
         high += ru->priority <= 2;
         sev += ru->severity;
         size_t j = 0;
-        while (j < nt && strcmp(types[j], ru->type)) j++;
-        if (j == nt) types[nt] = ru->type, type_rule[nt] = r->pat_rule[i], counts[nt++] = 0;
+        while (j < nt && strcmp(miair_rules[type_rule[j]].type, ru->type)) j++;
+        if (j == nt) type_rule[nt] = r->pat_rule[i], counts[nt++] = 0;
         counts[j]++;
     }
     put(w, "{", 1);
