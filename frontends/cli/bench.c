@@ -71,6 +71,8 @@ static const double PUB_SCALING_DOCS_S[] = {5399, 5493, 5003, 3823, 3171};
 #define BENCH_MIN_DOCS 64
 #define BENCH_PILOT_DOCS 48
 #define BENCH_WARM_DOCS 2000 /* medium documents of the untimed warm-up runs */
+#define BENCH_WARM_S 0.2     /* seconds of those runs */
+#define BENCH_SETTLE_MAX_S 3.0 /* longest wait for a quiet machine after the child processes */
 #define BENCH_LATENCY_RUNS 21
 #define BENCH_XL_DOCS 64
 #define BENCH_CACHE_MAX_DOCS 4096 /* documents of the cache scenario (one store file each) */
@@ -368,19 +370,19 @@ static int measure_shape(const miair_engine *e, const bench_opts *o, seed_size s
     return measure_steps(e, o, s, cx, docs, &threads, 1, seed, m);
 }
 
-/* Runs the thread team for about 0.2 s on medium documents, untimed, so that the first measured
- * phase does not also measure the start of the threads and their first placement on the CPUs. */
-static void warm_up(const miair_engine *e, const bench_opts *o, int threads, uint64_t seed)
+/* Runs the thread team for about BENCH_WARM_S on medium documents, untimed, so that the first
+ * measured phase does not also measure the start of the threads and their first placement on the
+ * CPUs. */
+static void warm_up(const miair_engine *e, int threads, uint64_t seed)
 {
     pool p = {0};
     if (pool_fill(&p, BENCH_WARM_DOCS, SEED_MEDIUM, SEED_NORMAL, seed) == 0) {
         counts c;
         const double t0 = out_now();
-        while (out_now() - t0 < 0.2)
+        while (out_now() - t0 < BENCH_WARM_S)
             (void)timed_run(e, &p, threads, &c);
     }
     pool_free(&p);
-    (void)o;
 }
 
 /* Documents per run so that one run lasts about o->seconds at `threads`,
@@ -597,9 +599,9 @@ static void print_load_warning(const report *rp)
                100.0 * worst);
     else
         printf("load: other processes used at most %.0f%% of the CPUs during the timed runs.\n", 100.0 * worst);
-    printf("settle: after the child processes, %.2f s until the CPUs were less than 5%% busy (at most 3 s),\n"
-           "then 0.2 s of untimed analysis on all threads\n\n",
-           rp->settle_s);
+    printf("settle: after the child processes, %.2f s until the CPUs were less than 5%% busy (at most %.0f s),\n"
+           "then %.1f s of untimed analysis on all threads\n\n",
+           rp->settle_s, BENCH_SETTLE_MAX_S, BENCH_WARM_S);
 }
 
 static void print_header(const report *rp, const bench_opts *o)
@@ -1276,8 +1278,8 @@ int cmd_bench(int argc, char **argv, int full_argc, char **full_argv)
     fprintf(stderr, "miair bench: small-file latency...\n");
     if (measure_latency(&o, rp) != 0)
         fprintf(stderr, "miair bench: the latency measurement failed\n");
-    rp->settle_s = settle(3.0); /* the children's exits leave kernel work behind */
-    warm_up(e, &o, rp->all_threads, o.seed + 77); /* not timed: threads started and placed */
+    rp->settle_s = settle(BENCH_SETTLE_MAX_S); /* the children's exits leave kernel work behind */
+    warm_up(e, rp->all_threads, o.seed + 77);   /* not timed: threads started and placed */
 
     /* Throughput by size, all threads. */
     uint64_t seed = o.seed;
