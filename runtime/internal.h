@@ -162,10 +162,10 @@ struct miair_word_slot {
     uint32_t len, ent;
 };
 
-/* Recent-word cache entry: a short word's key words and length, its entry in s->words. */
+/* Recent-word cache entry: a short word's key words (they tell its length), its entry in s->words. */
 struct miair_word_recent {
     uint64_t k0, k1;
-    uint32_t ent, gen, pad[2]; /* 32 bytes; the length is in k0, k1 (see recent_slot) */
+    uint32_t ent, gen, pad[2]; /* 32 bytes */
 };
 #define MIAIR_WORD_RECENT 256
 

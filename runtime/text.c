@@ -647,9 +647,6 @@ static miair_status window_lower(miair_scratch *s, const miair_text *t, int asci
 static const char *const needles[MIAIR_NEEDLES] = {"introduction", "usage",  "example", "reference", "function",
                                                    "method",       "class",  "api",     "code",      "implementation"};
 
-/* Needle i occurs in text.lower() exactly when a distinct word contains it: the
- * needles are runs of ASCII letters, and letters are \w, so every occurrence
- * lies inside one maximal \w run of the lowered text, that is, inside a word. */
 /* The needles' key words and their index by first and second letter, made once per process. */
 static struct {
     size_t mlen[MIAIR_NEEDLES];
@@ -669,6 +666,9 @@ static void needle_tab_init(void) {
     }
 }
 
+/* Needle i occurs in text.lower() exactly when a distinct word contains it: the
+ * needles are runs of ASCII letters, and letters are \w, so every occurrence
+ * lies inside one maximal \w run of the lowered text, that is, inside a word. */
 int miair_needle_found(const miair_scratch *s, int i) {
     if (!s->needle_found[0]) { /* first call: every needle in one pass over the distinct words' bytes */
         pthread_once(&needle_once, needle_tab_init);
