@@ -72,6 +72,23 @@ typedef struct {
 extern const miair_rule miair_rules[MIAIR_RULES];
 
 #define MIAIR_PAIR_BUCKETS 4
+
+/* The ASCII words that may begin a match of a regex of nonword_mask (the \b-led ones): any word whose
+ * first byte is in keep_first, and the first words of the literal alternations (exact: the word
+ * itself; else a prefix of it). The text stage marks the other word starts of an ASCII window, the
+ * scan drops them from its \b candidates unless their first byte is uppercase (the words are
+ * lowered; see miair_wordstart_keeps, runtime/scan.c). */
+#define MIAIR_WS_ALTS 64
+struct miair_wordstart {
+    int usable;
+    uint8_t keep_first[128];
+    uint8_t lo[128], hi[128]; /* the alternatives beginning with byte c: alt[lo[c] .. hi[c]) */
+    int nalt;
+    struct miair_ws_alt {
+        uint8_t len, exact;
+        uint8_t c[MIAIR_PF_ALT_LEN]; /* lowercase */
+    } alt[MIAIR_WS_ALTS];
+};
 #define MIAIR_BITMAP_RUNS 4 /* run-shaped regexes scanned from bitmaps (byteset_bits sets 3..6) */
 
 struct miair_engine {
@@ -95,6 +112,7 @@ struct miair_engine {
     int run_ids[MIAIR_BITMAP_RUNS]; /* run-shaped regexes scanned from bitmaps */
     int nruns;
     uint32_t pair_mask[128][128];  /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */
+    struct miair_wordstart wstart;
     size_t window;                 /* bytes per window */
 };
 
@@ -165,14 +183,17 @@ struct miair_word_slot {
 /* Recent-word cache entry: a short word's key words (they tell its length), its entry in s->words. */
 struct miair_word_recent {
     uint64_t k0, k1;
-    uint32_t ent, gen, pad[2]; /* 32 bytes */
+    uint32_t ent, gen;
+    uint32_t rej, pad; /* rej: the word begins no \b-led match (miair_word.rej); 32 bytes */
 };
 #define MIAIR_WORD_RECENT 256
 
 /* Word table: distinct words of text.lower() (their UTF-8 bytes) in first-occurrence order. */
 typedef struct {
     uint64_t hash;
-    size_t key_off, key_len; /* bytes in the key arena */
+    size_t key_off;  /* in the key arena */
+    uint32_t key_len; /* bytes */
+    uint32_t rej;     /* 1: an ASCII word that begins no match of a \b-led regex (miair_wordstart_keeps) */
     uint64_t count;
 } miair_word;
 
@@ -203,6 +224,11 @@ typedef struct miair_scratch {
     uint32_t *rank_nl, *rank_ct; /* per block: newlines / continuation bytes before it in the window */
     uint64_t *setbits;        /* byteset_bits of the window: block b, set k at setbits[b * SET_STRIDE + k] */
     size_t cap_blocks;
+    /* per block of an ASCII window: the word starts whose word begins no \b-led match (valid when
+     * wrej_ok: set by the text stage, used and cleared by the scan of the same window) */
+    uint64_t *wrej;
+    int wrej_ok;
+    const struct miair_wordstart *wstart; /* the engine's, for the words of the current document */
     /* whole-text buffer when the input is not valid UTF-8 (re-encoded) */
     miair_buf valid;
     /* character histogram; while every window so far was ASCII (hist_words), the bytes of words
@@ -295,6 +321,8 @@ miair_status miair_on_rule_match(miair_scratch *s, const miair_text *t, miair_re
 /* Whether needle i of text.lower() was found: 0-3 introduction usage example reference,
  * 4-9 function method class api code implementation. */
 int miair_needle_found(const miair_scratch *s, int i);
+/* Whether the ASCII word key[0..len) (lowered) may begin a match of a \b-led regex. */
+int miair_wordstart_keeps(const struct miair_wordstart *ws, const uint8_t *key, size_t len);
 /* Count of an ASCII word among words(text). */
 uint64_t miair_word_count(const miair_scratch *s, const char *word);
 

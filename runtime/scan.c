@@ -468,6 +468,8 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
     const struct miair_bytesets *bsets = rules_only ? &e->bsets_rules : &e->bsets;
     const struct miair_bytesets *psets = rules_only ? &e->pairs_rules : &e->pairs;
     uint64_t *sb = s->setbits;
+    const uint64_t *wrej = s->wrej_ok ? s->wrej : NULL;
+    s->wrej_ok = 0;
     if (blocks) {
         e->k->byteset_bits(u + s->wa, s->wb - s->wa, bsets, sb, SET_STRIDE);
         if (psets->nsets) e->k->byteset_bits(u + s->wa, s->wb - s->wa, psets, sb + 8, SET_STRIDE);
@@ -485,7 +487,9 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
         const uint64_t W = cls[bi * CLS_STRIDE + MIAIR_CLS_WORD];
         const uint64_t N = cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE];
         const uint64_t CT = cls[bi * CLS_STRIDE + MIAIR_CLS_CONT];
-        uint64_t C = (A | (NWF & ~((W << 1) | wcarry)) | (LSF & ((N << 1) | ncarry))) &
+        /* word starts of \b-led regexes, less those the text stage found beginning no match */
+        const uint64_t RJ = wrej ? wrej[bi] & ~cls[bi * CLS_STRIDE + MIAIR_CLS_UPPER] : 0;
+        uint64_t C = (A | (NWF & ~((W << 1) | wcarry) & ~RJ) | (LSF & ((N << 1) | ncarry))) &
                      bits_below((unsigned)valid);
         if (psets->nsets && C) { /* drop first bytes of a bucket whose next byte no regex of it accepts */
             const uint64_t *pb = sb + bi * SET_STRIDE + 8;
@@ -648,6 +652,60 @@ static void build_pairs(miair_engine *e, uint32_t idmask, struct miair_bytesets 
     miair_bytesets_init(out, ns, members);
 }
 
+static int ascii_word_byte(unsigned c) { return c < 0x80 && miair_uc_isword(c); }
+
+/* e->wstart from the \b-led regexes (see struct miair_wordstart). A literal alternation's word
+ * must be the alternative's leading word characters exactly when a non-word character of the
+ * alternative, a trailing \b or a \s+ suffix follows them; else it may go on. Any other \b-led
+ * regex keeps every word whose first byte is one of its first bytes (uppercase ones aside: words
+ * beginning with an uppercase letter are never dropped). Unusable (every word kept) when some
+ * alternative begins with a non-word character or the alternatives do not fit. */
+static void build_wordstart(miair_engine *e) {
+    struct miair_wordstart *ws = &e->wstart;
+    memset(ws, 0, sizeof *ws);
+    struct miair_ws_alt tmp[MIAIR_WS_ALTS];
+    int n = 0;
+    for (int id = 0; id < RX_COUNT; id++) {
+        if (!((e->nonword_mask >> id) & 1)) continue;
+        const miair_prefilter *pf = &e->pf[id];
+        const miair_litalt *la = &pf->litalt;
+        if (!pf->has_litalt || !la->lead_b) {
+            for (unsigned b = 0; b < 128; b++)
+                if (miair_byteset_has(&pf->first, b) && !(b - 'A' < 26u)) ws->keep_first[b] = 1;
+            continue;
+        }
+        for (int k = 0; k < la->nalt; k++) {
+            unsigned fw = 0;
+            while (fw < la->len[k] && ascii_word_byte(la->c[k][fw])) fw++;
+            if (fw == 0 || n == MIAIR_WS_ALTS) return; /* usable stays 0 */
+            struct miair_ws_alt *a = &tmp[n++];
+            a->len = (uint8_t)fw;
+            a->exact = fw < la->len[k] || la->trail_b || la->suffix_len > 0;
+            for (unsigned j = 0; j < fw; j++) {
+                const unsigned b = la->c[k][j];
+                a->c[j] = (uint8_t)(b - 'A' < 26u ? b + 32 : b);
+            }
+        }
+    }
+    for (unsigned c = 0; c < 128; c++) { /* grouped by first byte */
+        ws->lo[c] = (uint8_t)ws->nalt;
+        for (int k = 0; k < n; k++)
+            if (tmp[k].c[0] == c) ws->alt[ws->nalt++] = tmp[k];
+        ws->hi[c] = (uint8_t)ws->nalt;
+    }
+    ws->usable = 1;
+}
+
+int miair_wordstart_keeps(const struct miair_wordstart *ws, const uint8_t *key, size_t len) {
+    const unsigned c = key[0];
+    if (!ws->usable || c >= 0x80 || ws->keep_first[c]) return 1;
+    for (unsigned k = ws->lo[c]; k < ws->hi[c]; k++) {
+        const struct miair_ws_alt *a = &ws->alt[k];
+        if ((a->exact ? len == a->len : len >= a->len) && !memcmp(key, a->c, a->len)) return 1;
+    }
+    return 0;
+}
+
 void miair_scan_prepare(miair_engine *e) {
     e->nruns = 0;
     for (int id = 0; id < RX_COUNT && e->nruns < MIAIR_BITMAP_RUNS; id++)
@@ -675,6 +733,7 @@ void miair_scan_prepare(miair_engine *e) {
     }
     build_pairs(e, ~0u, &e->pairs);
     build_pairs(e, ~0u << RX_RULE0, &e->pairs_rules);
+    build_wordstart(e);
 }
 
 miair_status miair_pattern_stage(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,

@@ -58,6 +58,7 @@ void miair_scratch_release(miair_scratch *s) {
     free(s->rank_nl);
     free(s->rank_ct);
     free(s->setbits);
+    free(s->wrej);
     free(s->cp_keys);
     free(s->cp_counts);
     free(s->word_index);
@@ -162,6 +163,7 @@ void miair_doc_reset(miair_scratch *s) {
     s->section_lens.len = s->header_ratios.len = 0;
     s->rx_only = ~0u;
     s->count_only = 0;
+    s->wrej_ok = 0;
 }
 
 /* ---- character histogram (kernel: exact code points of valid UTF-8) ---- */
@@ -345,7 +347,10 @@ static miair_status word_insert(miair_scratch *s, const uint8_t *key, size_t len
                                 uint64_t k0, uint64_t k1) {
     size_t nent = s->words.len / sizeof(miair_word);
     if (nent >= UINT32_MAX - 1 || len >= UINT32_MAX) return MIAIR_ERR_TOO_BIG;
-    miair_word nw = {h, s->word_keys.len, len, 1};
+    /* rej: judged once per distinct word (short ASCII words only: the others are never dropped) */
+    const uint32_t rej = len <= 16 && s->wstart && !(k0 & 0x8080808080808080ull) && !(k1 & 0x8080808080808080ull) &&
+                         !miair_wordstart_keeps(s->wstart, key, len);
+    miair_word nw = {h, s->word_keys.len, (uint32_t)len, rej, 1};
     if (miair_buf_reserve(&s->word_keys, len + KEY_SLACK) || miair_buf_append(&s->word_keys, key, len) ||
         miair_buf_append(&s->words, &nw, sizeof nw))
         return MIAIR_ERR_NOMEM;
@@ -397,7 +402,7 @@ static __attribute__((noinline)) miair_status word_add_table(miair_scratch *s, c
         k = (long)(s->words.len / sizeof(miair_word));
         if ((st = word_insert(s, key, len, h, slot, k0, k1))) return st;
     }
-    if (rc) rc->k0 = k0, rc->k1 = k1, rc->ent = (uint32_t)k, rc->gen = s->word_gen;
+    if (rc) rc->k0 = k0, rc->k1 = k1, rc->ent = (uint32_t)k, rc->gen = s->word_gen, rc->rej = ((miair_word *)s->words.p)[k].rej;
     return st;
 }
 
@@ -413,20 +418,23 @@ static inline int recent_hit(const struct miair_word_recent *rc, uint32_t gen, u
 
 /* One occurrence of a word (not yet counted in s->nwords): a short word seen recently is found in
  * the direct-mapped recent-word cache without hashing it again, else the XXH3-keyed table answers.
- * *words: the entries (refreshed when the table path may have moved them); gen: s->word_gen. */
+ * *words: the entries (refreshed when the table path may have moved them); gen: s->word_gen;
+ * *rej: the word's miair_word.rej (0 for a word longer than 16 bytes). */
 static inline __attribute__((always_inline)) miair_status word_occurrence(miair_scratch *s, miair_word **words,
                                                                           struct miair_word_recent *recent,
                                                                           uint32_t gen, const uint8_t *key,
-                                                                          size_t len) {
+                                                                          size_t len, uint32_t *rej) {
     uint64_t k0, k1;
     key_words(key, len, &k0, &k1);
     struct miair_word_recent *rc = recent_of(recent, k0, k1, len);
     if (rc && recent_hit(rc, gen, k0, k1)) {
         (*words)[rc->ent].count++;
+        *rej = rc->rej;
         return MIAIR_OK;
     }
     miair_status st = word_add_table(s, key, len, k0, k1, rc);
     *words = (miair_word *)s->words.p;
+    *rej = rc && !st ? rc->rej : 0;
     return st;
 }
 
@@ -436,7 +444,8 @@ static inline __attribute__((always_inline)) miair_status word_add(miair_scratch
     s->nwords++;
     s->words_cp_total += cps;
     miair_word *words = (miair_word *)s->words.p;
-    return word_occurrence(s, &words, s->word_recent, s->word_gen, key, len);
+    uint32_t rej;
+    return word_occurrence(s, &words, s->word_recent, s->word_gen, key, len, &rej);
 }
 
 uint64_t miair_word_count(const miair_scratch *s, const char *word) {
@@ -471,6 +480,8 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
     struct miair_word_recent *const recent = s->word_recent; /* allocated with the table, kept */
     size_t nwords = 0, chars = 0; /* go to s->nwords and s->words_cp_total after the loop */
     int pend = s->pending.len != 0;   /* the first word ends the pending one */
+    uint64_t *const wrej = s->wrej;   /* word starts that begin no \b-led match, per block */
+    memset(wrej, 0, blocks * sizeof *wrej);
     for (size_t bi = 0; bi < blocks; bi++) {
         const size_t pos0 = 64 * bi, valid = n - pos0 < 64 ? n - pos0 : 64;
         const uint64_t V = valid >= 64 ? ~0ull : (1ull << valid) - 1;
@@ -500,7 +511,9 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
             /* the counters and the entries pointer stay in locals */
             nwords++;
             chars += end - a;
-            if ((st = word_occurrence(s, &words, recent, gen, lw + a, end - a))) return st;
+            uint32_t rej;
+            if ((st = word_occurrence(s, &words, recent, gen, lw + a, end - a, &rej))) return st;
+            wrej[a >> 6] |= (uint64_t)rej << (a & 63);
         }
         if (S) start = pos0 + (unsigned)__builtin_ctzll(S); /* the word still open at the block's end */
         carry = (W >> (valid - 1)) & 1;
@@ -517,6 +530,7 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
         if ((st = pending_add(s, s->pending_cps))) return st;
         s->pending.len = s->pending_cps = 0;
     }
+    s->wrej_ok = 1;
     return MIAIR_OK;
 }
 
@@ -895,7 +909,9 @@ miair_status miair_classify_window(miair_scratch *s, const miair_text *t, size_t
         if (rc) s->rank_ct = rc;
         uint64_t *sb = realloc(s->setbits, nb * SET_STRIDE * sizeof *sb);
         if (sb) s->setbits = sb;
-        if (!cls || !rn || !rc || !sb) return MIAIR_ERR_NOMEM;
+        uint64_t *wr = realloc(s->wrej, nb * sizeof *wr);
+        if (wr) s->wrej = wr;
+        if (!cls || !rn || !rc || !sb || !wr) return MIAIR_ERR_NOMEM;
         s->cap_blocks = nb;
     }
     if (blocks) s->k->classify(t->u8 + s->wa, n, s->cls, 1, CLS_STRIDE); /* a record per block */
@@ -929,8 +945,9 @@ size_t miair_line_at(const miair_scratch *s, size_t p) {
 }
 
 miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const miair_text *t) {
-    (void)e;
     miair_status st;
+    s->wrej_ok = 0;
+    s->wstart = &e->wstart;
     size_t blocks;
     if ((st = miair_classify_window(s, t, &blocks))) return st;
     const size_t n = s->wb - s->wa;

@@ -237,6 +237,7 @@ def f_passive(rng):
         "am bored", "was\tshed", "Was İnitialized", "is \u212aeyed", "was createdd",
         "is used_ed", "were ed", "is_created", "being updated", "Is Embedded", "ARE NEEDED",
         "is\u3000fixed", "was \u00e9ed", "is ΣED", "wasn't created", "was  created again",
+        "wAS created", "iS USED", "bEEN tested",
     ])
 
 
@@ -244,7 +245,8 @@ def f_redundant(rng):
     return rng.choice([
         "in order to", "IN ORDER TO", "at this point in time", "due to the fact that",
         "in the event that", "In Order To", "in  order to", "in order\nto",
-        "in order tomorrow", "Due To The Fact That", "in\u00a0order to",
+        "in order tomorrow", "Due To The Fact That", "in\u00a0order to", "iN order to",
+        "dUE to the fact that", "aT this point in time", "interface in order",
     ])
 
 
@@ -254,6 +256,7 @@ def f_vague(rng):
         "several", "SEVERAL", "obviously", "Obviously", "clearly", "CLEARLY", "simply",
         "just", "JUST", "Just", "everyone knows", "Everyone Knows", "everyone  knows",
         "everyone\nknows", "somewhat", "manyfold", "justice", "ſome", "ſimply",
+        "sOME", "vARIOUS", "eVERYONE knows", "everyonE Knows",
     ])
 
 
@@ -262,6 +265,7 @@ def f_context(rng):
         "this", "this.", "that\n", "these,", "those", "This", "this  \n", "this is",
         "that's", "this\u00a0word", "use this", "see that!", "these?", "those\n\nnext",
         "THIS", "that_", "this\u3000", "thiss", "this-that", "(this)", "this", "that\t\n",
+        "tHIS", "tHat one", "thOSE",
     ])
 
 
