@@ -466,10 +466,14 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
     /* the pattern-stage benchmark runs the rule regexes alone: their own candidate sets */
     const int rules_only = s->rx_only == (~0u << RX_RULE0);
     const struct miair_bytesets *bsets = rules_only ? &e->bsets_rules : &e->bsets;
-    const struct miair_bytesets *psets = rules_only ? &e->pairs_rules : &e->pairs;
     uint64_t *sb = s->setbits;
     const uint64_t *wrej = s->wrej_ok ? s->wrej : NULL;
     s->wrej_ok = 0;
+    /* the pair buckets where the text stage's word filter is not there (non-ASCII windows, the
+     * pattern stage alone): with it, the candidates they would drop are few and their
+     * second byteset_bits pass costs more than it saves */
+    static const struct miair_bytesets no_pairs;
+    const struct miair_bytesets *psets = wrej ? &no_pairs : rules_only ? &e->pairs_rules : &e->pairs;
     if (blocks) {
         e->k->byteset_bits(u + s->wa, s->wb - s->wa, bsets, sb, SET_STRIDE);
         if (psets->nsets) e->k->byteset_bits(u + s->wa, s->wb - s->wa, psets, sb + 8, SET_STRIDE);
