@@ -67,6 +67,7 @@ int miair_engine_compile_rules(miair_engine *e, char *err, size_t errlen) {
             fl = MIAIR_PYRE_MULTILINE | (ru->caseless ? MIAIR_PYRE_IGNORECASE : 0);
         }
         miair_prefilter_analyze(&e->pf[id], py, fl);
+        e->fence[id] = (uint8_t)miair_fence_shape(py);
         /* prefiltered regexes are only ever tried anchored: their search code need not be JIT-compiled */
         unsigned jit = e->pf[id].usable ? MIAIR_PYRE_ANCHORED_JIT_ONLY : 0;
         if (miair_pyre_compile(&e->rx[id], py, fl | jit, err, errlen)) return -1;

@@ -113,6 +113,7 @@ struct miair_engine {
     int nruns;
     uint32_t pair_mask[128][128];  /* ASCII (byte, next byte) -> regexes whose first-byte and pair filters pass */
     struct miair_wordstart wstart;
+    uint8_t fence[RX_COUNT];       /* MIAIR_FENCE_* of a code-fence regex matched by hand (runtime/scan.c), or 0 */
     size_t window;                 /* bytes per window */
 };
 
@@ -321,6 +322,9 @@ miair_status miair_on_rule_match(miair_scratch *s, const miair_text *t, miair_re
 /* Whether needle i of text.lower() was found: 0-3 introduction usage example reference,
  * 4-9 function method class api code implementation. */
 int miair_needle_found(const miair_scratch *s, int i);
+/* The code-fence regexes matched without PCRE2 (fence_at, runtime/scan.c), by their pattern text. */
+enum { MIAIR_FENCE_NONE, MIAIR_FENCE_BLOCK, MIAIR_FENCE_LANG, MIAIR_FENCE_NEWLINE };
+int miair_fence_shape(const char *py);
 /* Whether the ASCII word key[0..len) (lowered) may begin a match of a \b-led regex. */
 int miair_wordstart_keeps(const struct miair_wordstart *ws, const uint8_t *key, size_t len);
 /* Count of an ASCII word among words(text). */

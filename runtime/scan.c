@@ -7,6 +7,7 @@
  * necessary ones), and the first candidate at or after the end of the
  * previous match where the anchored regex matches is the leftmost next match.
  * Matches may run past the window (the whole text stays addressable). */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
 
@@ -397,6 +398,53 @@ static int header_at(int id, const uint8_t *u, size_t n, size_t p, size_t ov[6])
     return 1;
 }
 
+int miair_fence_shape(const char *py) {
+    if (!strcmp(py, "```[\\s\\S]*?```")) return MIAIR_FENCE_BLOCK;
+    if (!strcmp(py, "```(\\w+)")) return MIAIR_FENCE_LANG;
+    if (!strcmp(py, "```\\n[^`]")) return MIAIR_FENCE_NEWLINE;
+    return MIAIR_FENCE_NONE;
+}
+
+/* The code-fence regexes, matched by hand at p: ```[\s\S]*?``` (to the end of the first ``` after
+ * the opening one), ```(\w+) (the whole run of word characters, Unicode, at least one; group 1)
+ * and ```\n[^`] (a newline, then one character other than a backtick, newlines included).
+ * Returns 1 (ov filled) or 0. */
+static int fence_at(int kind, const uint8_t *u, size_t n, size_t p, size_t ov[4]) {
+    if (n - p < 3 || memcmp(u + p, "```", 3)) return 0;
+    const size_t a = p + 3;
+    size_t e = a;
+    switch (kind) {
+    case MIAIR_FENCE_BLOCK: {
+        const uint8_t *q = memmem(u + a, n - a, "```", 3);
+        if (!q) return 0;
+        e = (size_t)(q - u) + 3;
+        break;
+    }
+    case MIAIR_FENCE_LANG:
+        while (e < n) {
+            size_t j = e;
+            const uint32_t c = u[e] < 0x80 ? u[j++] : miair_utf8_next(u, &j);
+            if (!miair_uc_isword(c)) break;
+            e = j;
+        }
+        if (e == a) return 0;
+        ov[2] = a, ov[3] = e;
+        break;
+    case MIAIR_FENCE_NEWLINE:
+        if (n - a < 2 || u[a] != '\n' || u[a + 1] == '`') return 0;
+        e = a + 1;
+        if (u[e] < 0x80)
+            e++;
+        else
+            miair_utf8_next(u, &e);
+        break;
+    default:
+        return 0;
+    }
+    ov[0] = p, ov[1] = e;
+    return 1;
+}
+
 /* Tries the prefiltered regexes at byte p (increasing p). */
 static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r,
                                   size_t p) {
@@ -432,10 +480,13 @@ static inline miair_status try_at(const miair_engine *e, miair_scratch *s, const
             }
         } else if (id == RX_HEADERS || id == RX_SECTIONS || id == RX_HEADER_TITLES) {
             if ((rc = header_at(id, u, n, p, lov)) == 1) ov = lov;
+        } else if (e->fence[id]) {
+            if ((rc = fence_at(e->fence[id], u, n, p, lov)) == 1) ov = lov;
         }
         if (rc < 0 && (rc = miair_pyre_match_at(&e->rx[id], &s->rx, u, n, p, &ov)) < 0) return MIAIR_ERR_REGEX;
         if (rc == 0) {
             if (pf->skip_shape) s->next[id] = skip_end(pf, u, n, p); /* no match before the run's end either */
+            if (e->fence[id] == MIAIR_FENCE_BLOCK) s->next[id] = n; /* no ``` after p + 3: no later match */
             continue;
         }
         s->next[id] = ov[1];

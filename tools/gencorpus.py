@@ -170,6 +170,7 @@ def f_fence(rng):
         "``` \n code\n```", "\n```\n{{{}}}((]]\n```\n", "```\r\ncrlf\r\n```",
         "inline `code` and ``double `tick``", "```\n# not a header? yes it is\n```",
         "```yaml\nkey: [a, b]\n```\n```json\n{\"a\": [1]}\n```",
+        "```\n\u00e9l\u00e8ve\n```", "```\u0661\u0662\n```", "```\n\U0001F600\n```", "```\n",
     ])
 
 
