@@ -7,7 +7,9 @@
  * produces its own result. No global mutable state beyond one-time
  * initialization; miair_analyze() keeps its working memory per thread
  * between calls (freed when the thread exits, or after a document above
- * 4 MiB), so that analyzing documents one by one does not rebuild it. */
+ * 4 MiB), so that analyzing documents one by one does not rebuild it. It
+ * includes the distinct words seen so far (up to 65,536 of them, a few MiB;
+ * cleared beyond that): a record never depends on the documents before it. */
 #ifndef MIAIR_H
 #define MIAIR_H
 

@@ -61,12 +61,13 @@ miair_status miair_entropy_finish(miair_scratch *s, miair_result *r) {
     }
     /* words, in first-occurrence order; p*log2(p) once per small count (most words share a few
      * counts: the same operands give the same term, so the sum is unchanged) */
-    const miair_word *w = (const miair_word *)s->words.p;
-    const size_t nent = s->words.len / sizeof *w, nwords = s->nwords;
+    const miair_word *lex = (const miair_word *)s->words.p;
+    const uint32_t *order = (const uint32_t *)s->order.p;
+    const size_t nent = s->order.len / sizeof *order, nwords = s->nwords;
     double hw = 0.0, term[64];
     uint64_t have = 0; /* bit c: term[c] computed */
     for (size_t k = 0; k < nent; k++) {
-        const uint64_t c = w[k].count;
+        const uint64_t c = lex[order[k]].count;
         if (c >= 64) {
             hw = h_add(hw, c, (double)nwords);
             continue;

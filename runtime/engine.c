@@ -100,6 +100,8 @@ miair_status miair_engine_create(const miair_config *cfg, miair_engine **out) {
     if (!k) return MIAIR_ERR_ISA;
     miair_engine *e = calloc(1, sizeof *e);
     if (!e) return MIAIR_ERR_NOMEM;
+    static uint64_t serials; /* 0 is no engine's */
+    e->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
     e->k = k;
     e->cfg = *cfg;
     if (cfg->window_bytes) {
@@ -288,6 +290,7 @@ static size_t plan_window(const miair_scratch *s, const miair_text *t, size_t wa
 static miair_status analyze_text(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r) {
     miair_status st;
     miair_doc_reset(s);
+    miair_lexicon_prepare(s, e);
     r->empty = t->nb == 0;
     /* content_preview: the first 200 code points (+ "...") */
     size_t pb = 0, pc = 0;

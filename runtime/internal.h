@@ -115,6 +115,7 @@ struct miair_engine {
     struct miair_wordstart wstart;
     uint8_t fence[RX_COUNT];       /* MIAIR_FENCE_* of a code-fence regex matched by hand (runtime/scan.c), or 0 */
     size_t window;                 /* bytes per window */
+    uint64_t serial;               /* distinct for every engine created in the process */
 };
 
 /* ---- results ---- */
@@ -181,22 +182,29 @@ struct miair_word_slot {
     uint32_t len, ent;
 };
 
-/* Recent-word cache entry: a short word's key words (they tell its length), its entry in s->words. */
+/* Recent-word cache entry: a short word's key words (they tell its length; all zero: empty, no
+ * word's first key word is 0), its lexicon entry. */
 struct miair_word_recent {
     uint64_t k0, k1;
-    uint32_t ent, gen;
-    uint32_t rej, pad; /* rej: the word begins no \b-led match (miair_word.rej); 32 bytes */
+    uint32_t ent, pad[3]; /* 32 bytes */
 };
 #define MIAIR_WORD_RECENT 256
 
-/* Word table: distinct words of text.lower() (their UTF-8 bytes) in first-occurrence order. */
+/* The lexicon: the distinct words (maximal \w runs of text.lower(), their UTF-8 bytes) of the
+ * documents a scratch analyzed with one engine, kept from one document to the next with what is
+ * judged once per word; cleared when the engine changes or it has grown past MIAIR_LEXICON_MAX
+ * words. The current document's words: the entries with gen == s->word_gen, listed in
+ * first-occurrence order in s->order. */
 typedef struct {
     uint64_t hash;
-    size_t key_off;  /* in the key arena */
+    size_t key_off;   /* in the key arena */
     uint32_t key_len; /* bytes */
     uint32_t rej;     /* 1: an ASCII word that begins no match of a \b-led regex (miair_wordstart_keeps) */
-    uint64_t count;
+    uint64_t count;   /* occurrences in the current document (when gen == s->word_gen) */
+    uint32_t gen;
+    uint32_t needles; /* bit i: needle i of miair_needle_found occurs in the word */
 } miair_word;
+#define MIAIR_LEXICON_MAX 65536
 
 /* Token / sentence / paragraph machine (carried across windows). */
 typedef struct {
@@ -241,11 +249,13 @@ typedef struct miair_scratch {
     uint64_t *cp_counts;
     size_t cp_mask, cp_used;
     /* words */
-    miair_buf words, word_keys, pending; /* entries, key bytes, a word cut by the window edge */
+    miair_buf words, word_keys, pending; /* lexicon entries, key bytes, a word cut by the window edge */
+    miair_buf order;                     /* the document's words (uint32_t entries), first occurrence first */
+    uint64_t lexicon_engine;             /* the serial of the engine the lexicon was judged for */
     struct miair_word_slot *word_index; /* open addressing, linear probing; len 0: empty */
-    /* recent words: a direct-mapped cache in front of the table (entries of generation word_gen only) */
+    /* recent words: a direct-mapped cache in front of the table */
     struct miair_word_recent *word_recent;
-    uint32_t word_gen;
+    uint32_t word_gen; /* of the current document (lexicon entries counted in it) */
     size_t word_slots;
     size_t nwords, words_cp_total, pending_cps;
     /* sentence lengths: count per length */
@@ -300,6 +310,9 @@ typedef struct {
 /* Valid UTF-8 for the input: the input itself, or its re-encoding in s->valid. */
 miair_status miair_text_prepare(miair_scratch *s, const void *buf, size_t len, miair_text *t);
 void miair_doc_reset(miair_scratch *s);
+/* Before a document's words: keeps the lexicon when it was judged for this engine and is not too
+ * big, else clears it. */
+void miair_lexicon_prepare(miair_scratch *s, const miair_engine *e);
 /* Class bitmaps and ranks of the window [s->wa, s->wb). */
 miair_status miair_classify_window(miair_scratch *s, const miair_text *t, size_t *blocks_out);
 /* One window [s->wa, s->wb): lower, character histogram, words, tokens/sentences/paragraphs, needles. */

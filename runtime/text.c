@@ -64,7 +64,7 @@ void miair_scratch_release(miair_scratch *s) {
     free(s->word_index);
     free(s->word_recent);
     free(s->sent_hist);
-    miair_buf *bufs[] = {&s->lw8, &s->valid, &s->words, &s->word_keys, &s->pending, &s->intro, &s->tail,
+    miair_buf *bufs[] = {&s->lw8, &s->valid, &s->words, &s->word_keys, &s->pending, &s->order, &s->intro, &s->tail,
                          &s->section_lens, &s->header_ratios};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) miair_buf_release(bufs[i]);
     memset(s, 0, sizeof *s);
@@ -127,19 +127,18 @@ miair_status miair_text_prepare(miair_scratch *s, const void *buf, size_t len, m
 
 /* ---- per-document state ---- */
 
-static void word_index_clear(miair_scratch *s);
-
 void miair_doc_reset(miair_scratch *s) {
     memset(s->ascii_counts, 0, sizeof s->ascii_counts);
     s->hist_words = 1;
     if (s->cp_keys) memset(s->cp_keys, 0, (s->cp_mask + 1) * sizeof *s->cp_keys);
     s->cp_used = 0;
-    word_index_clear(s);
-    if (s->word_recent && ++s->word_gen == 0) { /* generations wrapped: forget every entry */
-        memset(s->word_recent, 0, MIAIR_WORD_RECENT * sizeof *s->word_recent);
+    s->order.len = 0;
+    if (++s->word_gen == 0) { /* generations wrapped: no lexicon entry may look counted */
+        miair_word *w = (miair_word *)s->words.p;
+        for (size_t k = 0; k < s->words.len / sizeof *w; k++) w[k].gen = 0;
         s->word_gen = 1;
     }
-    s->words.len = s->word_keys.len = s->pending.len = 0;
+    s->pending.len = 0;
     s->nwords = s->words_cp_total = s->pending_cps = 0;
     if (s->sent_hist) memset(s->sent_hist, 0, (s->sent_max + 1) * sizeof *s->sent_hist);
     s->sent_max = 0;
@@ -253,11 +252,13 @@ void miair_hist_words_settle(miair_scratch *s) {
     if (!s->hist_words) return;
     s->hist_words = 0;
     uint64_t *h = s->ascii_counts;
-    const miair_word *w = (const miair_word *)s->words.p;
-    const size_t nent = s->words.len / sizeof *w;
+    const miair_word *lex = (const miair_word *)s->words.p;
+    const uint32_t *order = (const uint32_t *)s->order.p;
+    const size_t nent = s->order.len / sizeof *order;
     for (size_t k = 0; k < nent; k++) {
-        const uint8_t *key = (const uint8_t *)s->word_keys.p + w[k].key_off;
-        for (size_t j = 0; j < w[k].key_len; j++) h[key[j] & 0x7F] += w[k].count; /* ASCII keys */
+        const miair_word *w = &lex[order[k]];
+        const uint8_t *key = (const uint8_t *)s->word_keys.p + w->key_off;
+        for (size_t j = 0; j < w->key_len; j++) h[key[j] & 0x7F] += w->count; /* ASCII keys */
     }
     for (size_t j = 0; j < s->pending.len; j++) h[(uint8_t)s->pending.p[j] & 0x7F]++;
 }
@@ -302,7 +303,6 @@ static int word_index_grow(miair_scratch *s) {
         /* on a cache-line boundary: no 32-byte entry straddles two lines */
         s->word_recent = aligned_alloc(64, MIAIR_WORD_RECENT * sizeof *s->word_recent);
         if (s->word_recent) memset(s->word_recent, 0, MIAIR_WORD_RECENT * sizeof *s->word_recent);
-        s->word_gen = 1;
     }
     size_t slots = s->word_slots ? 2 * s->word_slots : 512;
     struct miair_word_slot *idx = calloc(slots, sizeof *idx);
@@ -320,29 +320,9 @@ static int word_index_grow(miair_scratch *s) {
     return 0;
 }
 
-/* Empties the table for the next document: slot by slot when it holds few words. */
-static void word_index_clear(miair_scratch *s) {
-    if (!s->word_index) return;
-    const miair_word *w = (const miair_word *)s->words.p;
-    const size_t nent = s->words.len / sizeof *w, mask = s->word_slots - 1;
-    if (8 * nent > s->word_slots) {
-        memset(s->word_index, 0, s->word_slots * sizeof *s->word_index);
-        return;
-    }
-    for (size_t k = 0; k < nent; k++) { /* entry k is in the table: find its slot (cleared ones are skipped) */
-        size_t slot = (size_t)w[k].hash & mask, probes = 0;
-        while (!s->word_index[slot].len || s->word_index[slot].ent != k) {
-            slot = (slot + 1) & mask;
-            if (++probes > mask) { /* not there (cannot happen): clear everything */
-                memset(s->word_index, 0, s->word_slots * sizeof *s->word_index);
-                return;
-            }
-        }
-        s->word_index[slot].len = 0;
-    }
-}
+static uint32_t word_needles(const uint8_t *key, size_t len);
 
-/* A new distinct word at its free slot (the rare path of word_add). */
+/* A new lexicon entry at its free slot (the rare path of word_add), not yet counted. */
 static miair_status word_insert(miair_scratch *s, const uint8_t *key, size_t len, uint64_t h, size_t slot,
                                 uint64_t k0, uint64_t k1) {
     size_t nent = s->words.len / sizeof(miair_word);
@@ -350,10 +330,12 @@ static miair_status word_insert(miair_scratch *s, const uint8_t *key, size_t len
     /* rej: judged once per distinct word (short ASCII words only: the others are never dropped) */
     const uint32_t rej = len <= 16 && s->wstart && !(k0 & 0x8080808080808080ull) && !(k1 & 0x8080808080808080ull) &&
                          !miair_wordstart_keeps(s->wstart, key, len);
-    miair_word nw = {h, s->word_keys.len, (uint32_t)len, rej, 1};
-    if (miair_buf_reserve(&s->word_keys, len + KEY_SLACK) || miair_buf_append(&s->word_keys, key, len) ||
-        miair_buf_append(&s->words, &nw, sizeof nw))
+    const size_t off = s->word_keys.len;
+    if (miair_buf_reserve(&s->word_keys, len + KEY_SLACK) || miair_buf_append(&s->word_keys, key, len))
         return MIAIR_ERR_NOMEM;
+    /* the needles in the arena's copy (KEY_SLACK readable bytes after it) */
+    miair_word nw = {h, off, (uint32_t)len, rej, 0, 0, word_needles((const uint8_t *)s->word_keys.p + off, len)};
+    if (miair_buf_append(&s->words, &nw, sizeof nw)) return MIAIR_ERR_NOMEM;
     struct miair_word_slot *e = &s->word_index[slot];
     e->k0 = k0, e->k1 = k1, e->len = (uint32_t)len, e->ent = (uint32_t)nent;
     if (2 * (nent + 1) > s->word_slots && word_index_grow(s)) return MIAIR_ERR_NOMEM;
@@ -387,23 +369,29 @@ static inline size_t recent_slot(uint64_t k0, uint64_t k1, size_t len) {
     return (size_t)(x >> 56) & (MIAIR_WORD_RECENT - 1);
 }
 
-/* A word the recent-word cache did not answer: the XXH3-keyed table (found or inserted), then the
- * cache slot rc (if any) remembers it. The caller counts the occurrence in nwords. */
+/* A word the recent-word cache did not answer: its lexicon entry *ent from the XXH3-keyed table
+ * (found or inserted), then the cache slot rc (if any) remembers it. */
 static __attribute__((noinline)) miair_status word_add_table(miair_scratch *s, const uint8_t *key, size_t len,
                                                              uint64_t k0, uint64_t k1,
-                                                             struct miair_word_recent *rc) {
+                                                             struct miair_word_recent *rc, uint32_t *ent) {
     uint64_t h = XXH3_64bits(key, len);
     size_t slot;
     long k = word_find(s, key, len, h, k0, k1, &slot);
-    miair_status st = MIAIR_OK;
-    if (__builtin_expect(k >= 0, 1)) {
-        ((miair_word *)s->words.p)[k].count++;
-    } else {
+    if (__builtin_expect(k < 0, 0)) {
         k = (long)(s->words.len / sizeof(miair_word));
-        if ((st = word_insert(s, key, len, h, slot, k0, k1))) return st;
+        miair_status st = word_insert(s, key, len, h, slot, k0, k1);
+        if (st) return st;
     }
-    if (rc) rc->k0 = k0, rc->k1 = k1, rc->ent = (uint32_t)k, rc->gen = s->word_gen, rc->rej = ((miair_word *)s->words.p)[k].rej;
-    return st;
+    if (rc) rc->k0 = k0, rc->k1 = k1, rc->ent = (uint32_t)k;
+    *ent = (uint32_t)k;
+    return MIAIR_OK;
+}
+
+/* The first occurrence of lexicon entry k in this document: listed, counted from 0. */
+static __attribute__((noinline)) miair_status word_first(miair_scratch *s, miair_word *w, uint32_t k) {
+    w->gen = s->word_gen;
+    w->count = 0;
+    return miair_buf_append(&s->order, &k, sizeof k) ? MIAIR_ERR_NOMEM : MIAIR_OK;
 }
 
 /* The recent-word cache slot of a short word, or NULL (long word, or no cache: recent NULL). */
@@ -412,14 +400,10 @@ static inline struct miair_word_recent *recent_of(struct miair_word_recent *rece
     return len <= 16 && recent ? &recent[recent_slot(k0, k1, len)] : NULL;
 }
 
-static inline int recent_hit(const struct miair_word_recent *rc, uint32_t gen, uint64_t k0, uint64_t k1) {
-    return ((rc->gen == gen) & (rc->k0 == k0) & (rc->k1 == k1)) != 0;
-}
-
 /* One occurrence of a word (not yet counted in s->nwords): a short word seen recently is found in
  * the direct-mapped recent-word cache without hashing it again, else the XXH3-keyed table answers.
- * *words: the entries (refreshed when the table path may have moved them); gen: s->word_gen;
- * *rej: the word's miair_word.rej (0 for a word longer than 16 bytes). */
+ * *words: the lexicon entries (refreshed when the table path may have moved them); gen:
+ * s->word_gen; *rej: the word's miair_word.rej. */
 static inline __attribute__((always_inline)) miair_status word_occurrence(miair_scratch *s, miair_word **words,
                                                                           struct miair_word_recent *recent,
                                                                           uint32_t gen, const uint8_t *key,
@@ -427,15 +411,19 @@ static inline __attribute__((always_inline)) miair_status word_occurrence(miair_
     uint64_t k0, k1;
     key_words(key, len, &k0, &k1);
     struct miair_word_recent *rc = recent_of(recent, k0, k1, len);
-    if (rc && recent_hit(rc, gen, k0, k1)) {
-        (*words)[rc->ent].count++;
-        *rej = rc->rej;
-        return MIAIR_OK;
+    uint32_t k;
+    miair_status st;
+    if (rc && ((rc->k0 == k0) & (rc->k1 == k1))) {
+        k = rc->ent;
+    } else {
+        if ((st = word_add_table(s, key, len, k0, k1, rc, &k))) return st;
+        *words = (miair_word *)s->words.p;
     }
-    miair_status st = word_add_table(s, key, len, k0, k1, rc);
-    *words = (miair_word *)s->words.p;
-    *rej = rc && !st ? rc->rej : 0;
-    return st;
+    miair_word *w = &(*words)[k];
+    if (__builtin_expect(w->gen != gen, 0) && (st = word_first(s, w, k))) return st;
+    w->count++;
+    *rej = w->rej;
+    return MIAIR_OK;
 }
 
 static inline __attribute__((always_inline)) miair_status word_add(miair_scratch *s, const uint8_t *key, size_t len,
@@ -457,7 +445,9 @@ uint64_t miair_word_count(const miair_scratch *s, const char *word) {
     key_words(key, len, &k0, &k1);
     size_t slot;
     long k = word_find(s, key, len, XXH3_64bits(key, len), k0, k1, &slot);
-    return k >= 0 ? ((const miair_word *)s->words.p)[k].count : 0;
+    if (k < 0) return 0;
+    const miair_word *w = (const miair_word *)s->words.p + k;
+    return w->gen == s->word_gen ? w->count : 0;
 }
 
 /* The word collected in s->pending (readable slack kept past it for key_words). */
@@ -680,39 +670,47 @@ static void needle_tab_init(void) {
     }
 }
 
+/* The needles in a word (key: KEY_SLACK readable bytes after it), as bits. */
+static uint32_t word_needles(const uint8_t *key, size_t len) {
+    const size_t *const mlen = needle_tab.mlen;
+    const uint64_t *const n0 = needle_tab.n0, *const n1 = needle_tab.n1;
+    const uint16_t *const by_first = needle_tab.by_first, *const by_second = needle_tab.by_second;
+    uint32_t found = 0;
+    for (size_t j = 0; j + 3 <= len; j++) {
+        for (unsigned m = by_first[key[j]] & by_second[key[j + 1]] & ~found; m; m &= m - 1) {
+            int q = __builtin_ctz(m);
+            uint64_t k0, k1;
+            if (j + mlen[q] > len) continue;
+            key_words(key + j, mlen[q], &k0, &k1);
+            if (k0 == n0[q] && k1 == n1[q]) found |= 1u << q;
+        }
+    }
+    return found;
+}
+
 /* Needle i occurs in text.lower() exactly when a distinct word contains it: the
  * needles are runs of ASCII letters, and letters are \w, so every occurrence
- * lies inside one maximal \w run of the lowered text, that is, inside a word. */
+ * lies inside one maximal \w run of the lowered text, that is, inside a word.
+ * Each lexicon entry knows its needles. */
 int miair_needle_found(const miair_scratch *s, int i) {
-    if (!s->needle_found[0]) { /* first call: every needle in one pass over the distinct words' bytes */
-        pthread_once(&needle_once, needle_tab_init);
-        int found[MIAIR_NEEDLES] = {0};
-        const size_t *const mlen = needle_tab.mlen;
-        const uint64_t *const n0 = needle_tab.n0, *const n1 = needle_tab.n1;
-        const uint16_t *const by_first = needle_tab.by_first, *const by_second = needle_tab.by_second;
-        const miair_word *w = (const miair_word *)s->words.p;
-        const size_t nent = s->words.len / sizeof *w;
-        uint16_t todo = (uint16_t)((1u << MIAIR_NEEDLES) - 1);
-        for (size_t k = 0; k < nent && todo; k++) {
-            /* the key arena keeps KEY_SLACK readable bytes past every key: 16-byte loads at any j <= len */
-            const uint8_t *key = (const uint8_t *)s->word_keys.p + w[k].key_off;
-            const size_t len = w[k].key_len;
-            for (size_t j = 0; j + 3 <= len; j++) {
-                for (unsigned m = by_first[key[j]] & by_second[key[j + 1]] & todo; m; m &= m - 1) {
-                    int q = __builtin_ctz(m);
-                    uint64_t k0, k1;
-                    if (j + mlen[q] > len) continue;
-                    key_words(key + j, mlen[q], &k0, &k1);
-                    if (k0 == n0[q] && k1 == n1[q]) {
-                        found[q] = 1;
-                        todo &= (uint16_t)~(1u << q);
-                    }
-                }
-            }
-        }
-        for (int k = 0; k < MIAIR_NEEDLES; k++) ((miair_scratch *)s)->needle_found[k] = found[k] ? 1 : -1;
+    if (!s->needle_found[0]) { /* first call: the needles of the document's words */
+        const miair_word *lex = (const miair_word *)s->words.p;
+        const uint32_t *order = (const uint32_t *)s->order.p;
+        const size_t nent = s->order.len / sizeof *order;
+        uint32_t found = 0;
+        for (size_t k = 0; k < nent; k++) found |= lex[order[k]].needles;
+        for (int k = 0; k < MIAIR_NEEDLES; k++) ((miair_scratch *)s)->needle_found[k] = (found >> k) & 1 ? 1 : -1;
     }
     return s->needle_found[i] > 0;
+}
+
+void miair_lexicon_prepare(miair_scratch *s, const miair_engine *e) {
+    pthread_once(&needle_once, needle_tab_init); /* before the first word_needles */
+    if (s->lexicon_engine == e->serial && s->words.len / sizeof(miair_word) <= MIAIR_LEXICON_MAX) return;
+    s->lexicon_engine = e->serial;
+    s->words.len = s->word_keys.len = 0;
+    if (s->word_index) memset(s->word_index, 0, s->word_slots * sizeof *s->word_index);
+    if (s->word_recent) memset(s->word_recent, 0, MIAIR_WORD_RECENT * sizeof *s->word_recent);
 }
 
 static miair_status window_ends(miair_scratch *s, const uint8_t *lw, size_t n) {

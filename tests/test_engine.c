@@ -1827,6 +1827,50 @@ static void test_thread_scratch_reuse(void **state)
     miair_engine_free(small);
 }
 
+/* The scratch keeps a lexicon of the words it has seen from one document to the next (with the
+ * needles and the word-start verdict of each): a document's record must not depend on what came
+ * before it. Documents sharing words in other orders and cases, a document holding needles and
+ * consistency terms then one without them, one with more distinct words than the lexicon keeps
+ * (it is cleared before the next), each compared with the record of a fresh thread. */
+static void test_lexicon_across_documents(void **state)
+{
+    (void)state;
+    const size_t many = 70000; /* > MIAIR_LEXICON_MAX distinct words */
+    char *big = malloc(many * 12 + 1);
+    assert_non_null(big);
+    size_t bl = 0;
+    for (size_t i = 0; i < many; i++) bl += (size_t)sprintf(big + bl, "w%zu%s", i, i % 9 == 8 ? ". " : " ");
+    const char *docs[] = {
+        "Introduction: usage example reference. The API and the api, email, database, setup. "
+        "Implementation function method class code.",
+        "plain words only here. nothing else is said.",
+        "code class method function implementation. setup database email api API reference example usage "
+        "introduction",
+        big,
+        "plain words only here. nothing else is said.",
+        MIXED_DOC,
+        "Usage: some notes. This is used. In order to see, is it deprecated? interface data in",
+        MIXED_DOC,
+    };
+    const size_t lens[] = {strlen(docs[0]), strlen(docs[1]), strlen(docs[2]), bl,
+                           strlen(docs[4]), strlen(MIXED_DOC), strlen(docs[6]), strlen(MIXED_DOC)};
+    for (size_t i = 0; i < N_OF(docs); i++) {
+        fresh_job fj = {g_engine, docs[i], lens[i], NULL};
+        pthread_t th;
+        assert_int_equal(pthread_create(&th, NULL, fresh_main, &fj), 0);
+        assert_int_equal(pthread_join(th, NULL), 0);
+        assert_non_null(fj.json);
+        miair_result *r = NULL;
+        assert_int_equal(miair_analyze(g_engine, docs[i], lens[i], &r), MIAIR_OK);
+        char *j = to_json(r, "t", 1, NULL);
+        assert_string_equal(j, fj.json);
+        miair_free(j);
+        miair_free(fj.json);
+        miair_result_free(r);
+    }
+    free(big);
+}
+
 /* miair_config.outputs: the record keeps only the parts asked for; 0 and ALL are the whole record. */
 static void test_outputs(void **state)
 {
@@ -1899,6 +1943,7 @@ int main(void)
         cmocka_unit_test(test_decoding),
         cmocka_unit_test(test_outputs),
         cmocka_unit_test(test_thread_scratch_reuse),
+        cmocka_unit_test(test_lexicon_across_documents),
         cmocka_unit_test(test_entropy_character),
         cmocka_unit_test(test_entropy_word),
         cmocka_unit_test(test_entropy_sentence),
