@@ -1789,6 +1789,23 @@ static void *fresh_main(void *arg)
     return NULL;
 }
 
+/* The record of doc on this thread (its scratch reused) equals the one a fresh thread makes. */
+static void same_as_fresh_thread(const miair_engine *e, const char *doc, size_t len)
+{
+    fresh_job fj = {e, doc, len, NULL};
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, fresh_main, &fj), 0);
+    assert_int_equal(pthread_join(th, NULL), 0);
+    assert_non_null(fj.json);
+    miair_result *r = NULL;
+    assert_int_equal(miair_analyze(e, doc, len, &r), MIAIR_OK);
+    char *j = to_json(r, "t", 1, NULL);
+    assert_string_equal(j, fj.json);
+    miair_free(j);
+    miair_free(fj.json);
+    miair_result_free(r);
+}
+
 /* miair_analyze keeps one scratch per thread: on one thread, documents analyzed one after the
  * other with two engines (default windows and 64-byte windows), a document above the size after
  * which the scratch is released (4 MiB) and invalid UTF-8 give the records a fresh thread gives. */
@@ -1810,18 +1827,7 @@ static void test_thread_scratch_reuse(void **state)
     for (int round = 0; round < 2; round++)
         for (size_t i = 0; i < N_OF(docs); i++) {
             const miair_engine *e = engines[(i + (size_t)round) % 2];
-            fresh_job fj = {e, docs[i], lens[i], NULL};
-            pthread_t th;
-            assert_int_equal(pthread_create(&th, NULL, fresh_main, &fj), 0);
-            assert_int_equal(pthread_join(th, NULL), 0);
-            assert_non_null(fj.json);
-            miair_result *r = NULL;
-            assert_int_equal(miair_analyze(e, docs[i], lens[i], &r), MIAIR_OK);
-            char *j = to_json(r, "t", 1, NULL);
-            assert_string_equal(j, fj.json);
-            miair_free(j);
-            miair_free(fj.json);
-            miair_result_free(r);
+            same_as_fresh_thread(e, docs[i], lens[i]);
         }
     free(big);
     miair_engine_free(small);
@@ -1855,18 +1861,7 @@ static void test_lexicon_across_documents(void **state)
     const size_t lens[] = {strlen(docs[0]), strlen(docs[1]), strlen(docs[2]), bl,
                            strlen(docs[4]), strlen(MIXED_DOC), strlen(docs[6]), strlen(MIXED_DOC)};
     for (size_t i = 0; i < N_OF(docs); i++) {
-        fresh_job fj = {g_engine, docs[i], lens[i], NULL};
-        pthread_t th;
-        assert_int_equal(pthread_create(&th, NULL, fresh_main, &fj), 0);
-        assert_int_equal(pthread_join(th, NULL), 0);
-        assert_non_null(fj.json);
-        miair_result *r = NULL;
-        assert_int_equal(miair_analyze(g_engine, docs[i], lens[i], &r), MIAIR_OK);
-        char *j = to_json(r, "t", 1, NULL);
-        assert_string_equal(j, fj.json);
-        miair_free(j);
-        miair_free(fj.json);
-        miair_result_free(r);
+        same_as_fresh_thread(g_engine, docs[i], lens[i]);
     }
     free(big);
 }
