@@ -329,6 +329,9 @@ miair_status miair_finish(miair_result *r); /* improvement potential, recommenda
 
 /* Consumers of regex matches (ov: byte offsets of groups; start/line of group 0). */
 miair_status miair_on_quality_match(miair_scratch *s, const miair_text *t, int id, const size_t *ov, size_t start_cp);
+/* The counter that is all a quality regex's match changes (miair_on_quality_match adds 1 to it and
+ * reads nothing of the match), or NULL. */
+long *miair_quality_counter(miair_scratch *s, int id);
 miair_status miair_on_rule_match(miair_scratch *s, const miair_text *t, miair_result *r, int rule, const size_t *ov,
                                  size_t start_cp, size_t end_cp, size_t line);
 

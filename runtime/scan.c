@@ -140,6 +140,8 @@ static miair_status runs_block(const miair_engine *e, miair_scratch *s, const mi
     }
     const uint64_t starts = R & ~((R << 1) | prev), ends = ~R & V & ((R << 1) | prev);
     const uint64_t NC = R & ~CT; /* a run's characters: its bits that are not continuation bytes */
+    /* a match that only adds 1 to a quality counter: added here, without the match's record */
+    long *const counter = pf->run_no_d && !s->count_only ? miair_quality_counter(s, id) : NULL;
     miair_status st;
     /* one step per run end; the run's start is the last start bit below it, else an earlier block's */
     for (uint64_t E = ends; E; E &= E - 1) {
@@ -151,8 +153,9 @@ static miair_status runs_block(const miair_engine *e, miair_scratch *s, const mi
             run_begin(s, id, pos0 + from);
         }
         s->run_chars[id] += CT ? miair_popcount64(NC & bits_below(q) & ~bits_below(from)) : q - from;
-        if (s->run_chars[id] < pf->run_min) { /* too short: most runs, no call */
+        if (s->run_chars[id] < pf->run_min || counter) { /* too short (most runs), or counted: no call */
             s->in_run[id] = 0;
+            if (counter) *counter += s->run_chars[id] >= pf->run_min;
             continue;
         }
         if ((st = run_end(e, s, t, r, id, pos0 + q))) return st;
@@ -537,8 +540,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
         const size_t pos0 = s->wa + 64 * bi;
         const size_t valid = s->wb - pos0 < 64 ? s->wb - pos0 : 64;
         const uint64_t A = sb[bi * SET_STRIDE + 0], NWF = sb[bi * SET_STRIDE + 1], LSF = sb[bi * SET_STRIDE + 2];
-        uint64_t R[MIAIR_BITMAP_RUNS];
-        for (int k = 0; k < e->nruns; k++) R[k] = sb[bi * SET_STRIDE + 3 + k];
+        const uint64_t *const R = sb + bi * SET_STRIDE + 3; /* the run classes' bits */
         const uint64_t W = cls[bi * CLS_STRIDE + MIAIR_CLS_WORD];
         const uint64_t N = cls[bi * CLS_STRIDE + MIAIR_CLS_NEWLINE];
         const uint64_t CT = cls[bi * CLS_STRIDE + MIAIR_CLS_CONT];

@@ -23,6 +23,20 @@ static int starts_with(const uint8_t *s, size_t n, const char *pre) {
 }
 
 /* One match of a quality regex (SPEC §3, and the inputs of two custom rules of §4). */
+long *miair_quality_counter(miair_scratch *s, int id) {
+    miair_quality_acc *c = &s->q;
+    switch (id) {
+    case RX_TODO: return &c->todo;
+    case RX_PLACEHOLDER: return &c->placeholder;
+    case RX_CODE_LANG: return &c->code_lang;
+    case RX_VERSION: return &c->versions;
+    case RX_WARN: return &c->warn;
+    case RX_BROKEN_LINKS: return &c->broken;
+    case RX_SPACES: return &c->spaces;
+    default: return NULL;
+    }
+}
+
 miair_status miair_on_quality_match(miair_scratch *s, const miair_text *t, int id, const size_t *ov, size_t start_cp) {
     miair_quality_acc *c = &s->q;
     const uint8_t *u = t->u8;
@@ -110,14 +124,11 @@ miair_status miair_on_quality_match(miair_scratch *s, const miair_text *t, int i
         if (miair_buf_append(&s->header_ratios, &ratio, sizeof ratio)) return MIAIR_ERR_NOMEM;
         break;
     }
-    case RX_TODO: c->todo++; break;
-    case RX_PLACEHOLDER: c->placeholder++; break;
-    case RX_CODE_LANG: c->code_lang++; break;
-    case RX_VERSION: c->versions++; break;
-    case RX_WARN: c->warn++; break;
-    case RX_BROKEN_LINKS: c->broken++; break;
-    case RX_SPACES: c->spaces++; break;
-    default: break;
+    default: {
+        long *n = miair_quality_counter(s, id);
+        if (n) ++*n;
+        break;
+    }
     }
     return MIAIR_OK;
 }
