@@ -471,40 +471,43 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
     size_t nwords = 0, chars = 0; /* go to s->nwords and s->words_cp_total after the loop */
     int pend = s->pending.len != 0;   /* the first word ends the pending one */
     uint64_t *const wrej = s->wrej;   /* word starts that begin no \b-led match, per block */
-    memset(wrej, 0, blocks * sizeof *wrej);
     for (size_t bi = 0; bi < blocks; bi++) {
         const size_t pos0 = 64 * bi, valid = n - pos0 < 64 ? n - pos0 : 64;
         const uint64_t V = valid >= 64 ? ~0ull : (1ull << valid) - 1;
         const uint64_t W = s->cls[bi * CLS_STRIDE + MIAIR_CLS_WORD] & V;
-        const uint64_t starts = W & ~((W << 1) | carry), ends = ~W & V & ((W << 1) | carry);
-        /* one step per word end; starts and ends alternate, so the ends take the starts in order,
-         * except a first end whose word began in an earlier block (carry) */
-        uint64_t S = starts;
-        int open = (int)carry;
-        for (uint64_t E = ends; E; E &= E - 1) {
+        uint64_t S = W & ~((W << 1) | carry), E = ~W & V & ((W << 1) | carry); /* word starts, ends */
+        uint32_t rej;
+        wrej[bi] = 0;
+        if (carry && E) { /* the first end closes the word begun in an earlier block or window */
             const size_t end = pos0 + (unsigned)__builtin_ctzll(E);
-            size_t a = start;
-            if (!open) {
-                a = pos0 + (unsigned)__builtin_ctzll(S);
-                S &= S - 1;
-            }
-            open = 0;
-            if (__builtin_expect(pend, 0)) { /* the word began in an earlier window */
+            E &= E - 1;
+            if (__builtin_expect(pend, 0)) { /* in an earlier window: its start is in s->pending */
                 if (miair_buf_append(&s->pending, lw, end)) return MIAIR_ERR_NOMEM;
                 st = pending_add(s, s->pending_cps + end);
                 s->pending.len = s->pending_cps = 0;
                 pend = 0;
                 if (st) return st;
                 words = (miair_word *)s->words.p; /* it may have inserted */
-                continue;
+            } else {
+                nwords++;
+                chars += end - start;
+                if ((st = word_occurrence(s, &words, recent, gen, lw + start, end - start, &rej))) return st;
+                wrej[start >> 6] |= (uint64_t)rej << (start & 63);
             }
-            /* the counters and the entries pointer stay in locals */
+        }
+        /* the other ends close words begun in this block: starts and ends alternate, so the ends
+         * take the starts in order (the counters and the entries pointer stay in locals) */
+        const uint8_t *const b = lw + pos0;
+        uint64_t rb = 0;
+        for (; E; E &= E - 1) {
+            const unsigned a = (unsigned)__builtin_ctzll(S), end = (unsigned)__builtin_ctzll(E);
+            S &= S - 1;
             nwords++;
             chars += end - a;
-            uint32_t rej;
-            if ((st = word_occurrence(s, &words, recent, gen, lw + a, end - a, &rej))) return st;
-            wrej[a >> 6] |= (uint64_t)rej << (a & 63);
+            if ((st = word_occurrence(s, &words, recent, gen, b + a, end - a, &rej))) return st;
+            rb |= (uint64_t)rej << a;
         }
+        wrej[bi] |= rb;
         if (S) start = pos0 + (unsigned)__builtin_ctzll(S); /* the word still open at the block's end */
         carry = (W >> (valid - 1)) & 1;
     }
