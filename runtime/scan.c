@@ -119,10 +119,17 @@ static void run_begin(miair_scratch *s, int id, size_t p) {
     s->run_start_cp[id] = (size_t)-1;
 }
 
+/* The quality counter that a C{m,} run of regex id only adds 1 to, or NULL. */
+static long *run_counter(const miair_engine *e, miair_scratch *s, int id) {
+    return e->pf[id].run_no_d && !s->count_only ? miair_quality_counter(s, id) : NULL;
+}
+
 /* Runs of regex id in one block from its membership bits R (valid bits only): starts
- * and ends in order; a run's characters are its bits that are not continuation bytes. */
+ * and ends in order; a run's characters are its bits that are not continuation bytes.
+ * counter: a match that only adds 1 to it is counted here, without the match's record
+ * (run_counter), or NULL. */
 static miair_status runs_block(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r, int id,
-                               size_t pos0, uint64_t R, uint64_t CT, unsigned valid) {
+                               long *counter, size_t pos0, uint64_t R, uint64_t CT, unsigned valid) {
     const uint64_t V = bits_below(valid), prev = s->in_run[id] ? 1 : 0;
     const miair_prefilter *pf = &e->pf[id];
     if (pf->run_pairs_only) {
@@ -140,8 +147,6 @@ static miair_status runs_block(const miair_engine *e, miair_scratch *s, const mi
     }
     const uint64_t starts = R & ~((R << 1) | prev), ends = ~R & V & ((R << 1) | prev);
     const uint64_t NC = R & ~CT; /* a run's characters: its bits that are not continuation bytes */
-    /* a match that only adds 1 to a quality counter: added here, without the match's record */
-    long *const counter = pf->run_no_d && !s->count_only ? miair_quality_counter(s, id) : NULL;
     miair_status st;
     /* one step per run end; the run's start is the last start bit below it, else an earlier block's */
     for (uint64_t E = ends; E; E &= E - 1) {
@@ -534,6 +539,8 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
     }
     /* the next byte's sets after the window (the text's end passes every pair filter) */
     const unsigned after = s->wb < t->nb ? (t->u8[s->wb] < 0x80 ? psets->bits[t->u8[s->wb]] : 0xFFu) : 0xFFu;
+    long *counters[MIAIR_BITMAP_RUNS];
+    for (int k = 0; k < e->nruns; k++) counters[k] = run_counter(e, s, e->run_ids[k]);
     uint64_t wcarry = s->wa && u[s->wa - 1] < 0x80 && miair_uc_isword(u[s->wa - 1]);
     uint64_t ncarry = !s->wa || u[s->wa - 1] == '\n';
     for (size_t bi = 0; bi < blocks; bi++) {
@@ -567,7 +574,7 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
         ncarry = N >> 63;
         for (int k = 0; k < e->nruns; k++)
             if (((s->rx_only >> e->run_ids[k]) & 1) &&
-                (st = runs_block(e, s, t, r, e->run_ids[k], pos0, R[k], CT, (unsigned)valid)))
+                (st = runs_block(e, s, t, r, e->run_ids[k], counters[k], pos0, R[k], CT, (unsigned)valid)))
                 return st;
         while (C) {
             size_t p = pos0 + (size_t)__builtin_ctzll(C);

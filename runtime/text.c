@@ -299,10 +299,11 @@ static void word_slot_put(struct miair_word_slot *t, size_t mask, uint64_t h, ui
 }
 
 static int word_index_grow(miair_scratch *s) {
-    if (!s->word_recent) { /* with the table's first allocation; without it, words go to the table */
+    if (!s->word_recent) { /* with the table's first allocation */
         /* on a cache-line boundary: no 32-byte entry straddles two lines */
         s->word_recent = aligned_alloc(64, MIAIR_WORD_RECENT * sizeof *s->word_recent);
-        if (s->word_recent) memset(s->word_recent, 0, MIAIR_WORD_RECENT * sizeof *s->word_recent);
+        if (!s->word_recent) return -1;
+        memset(s->word_recent, 0, MIAIR_WORD_RECENT * sizeof *s->word_recent);
     }
     size_t slots = s->word_slots ? 2 * s->word_slots : 512;
     struct miair_word_slot *idx = calloc(slots, sizeof *idx);
@@ -394,10 +395,10 @@ static __attribute__((noinline)) miair_status word_first(miair_scratch *s, miair
     return miair_buf_append(&s->order, &k, sizeof k) ? MIAIR_ERR_NOMEM : MIAIR_OK;
 }
 
-/* The recent-word cache slot of a short word, or NULL (long word, or no cache: recent NULL). */
+/* The recent-word cache slot of a short word, or NULL (a word longer than 16 bytes). */
 static inline struct miair_word_recent *recent_of(struct miair_word_recent *recent, uint64_t k0, uint64_t k1,
                                                   size_t len) {
-    return len <= 16 && recent ? &recent[recent_slot(k0, k1, len)] : NULL;
+    return len <= 16 ? &recent[recent_slot(k0, k1, len)] : NULL;
 }
 
 /* One occurrence of a word (not yet counted in s->nwords): a short word seen recently is found in
