@@ -20,6 +20,29 @@
 #include <stdio.h>
 #include <string.h>
 
+size_t miair_fmt_json_double(miair_num_memo *memo, char *out, double x) {
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    miair_num_memo *m = memo ? &memo[(bits * 0x9E3779B97F4A7C15ull) >> 56] : NULL;
+    if (m && m->len && m->bits == bits) {
+        memcpy(out, m->s, sizeof m->s); /* out holds 32 bytes: one fixed-size copy */
+        return m->len;
+    }
+    size_t n = miair_fmt_double17(out, x);
+    /* %.17g writes neither '.' nor an exponent exactly for the integral values below 1e17: a
+     * non-integral double's 17 digits read back as itself, so they cannot be an integer */
+    if (x == trunc(x) && fabs(x) < 1e17) {
+        memcpy(out + n, ".0", 2);
+        n += 2;
+    }
+    if (m && n <= sizeof m->s) {
+        m->bits = bits;
+        m->len = (uint8_t)n;
+        memcpy(m->s, out, n);
+    }
+    return n;
+}
+
 size_t miair_fmt_u64(char *out, uint64_t v) {
     char tmp[24];
     size_t n = 0;

@@ -9,9 +9,13 @@
 #include "numfmt.h"
 #include "unicode.h"
 
+/* this thread's memo of printed doubles */
+static __thread miair_num_memo num_memo[MIAIR_NUM_MEMO];
+
 typedef struct {
     miair_buf b;
     int oom;
+    miair_num_memo *memo; /* num_memo, or NULL */
 } jw;
 
 static inline void put(jw *w, const char *s, size_t n) {
@@ -79,15 +83,7 @@ static char *num_room(jw *w) {
  * double); always with a '.' or exponent (it stays a float). */
 static void jnum(jw *w, double x) {
     char *out = num_room(w);
-    if (!out) return;
-    size_t n = miair_fmt_double17(out, x);
-    /* %.17g writes neither '.' nor an exponent exactly for the integral values below 1e17: a
-     * non-integral double's 17 digits read back as itself, so they cannot be an integer */
-    if (x == trunc(x) && fabs(x) < 1e17) {
-        memcpy(out + n, ".0", 3);
-        n += 2;
-    }
-    w->b.len += n;
+    if (out) w->b.len += miair_fmt_json_double(w->memo, out, x);
 }
 static void jint(jw *w, size_t v) {
     char *out = num_room(w);
@@ -350,6 +346,7 @@ miair_status miair_result_to_json(const miair_result *r, const char *document_id
     const unsigned o = r->outputs ? r->outputs : MIAIR_OUTPUT_ALL;
     pthread_once(&rule_part_once, rule_parts_init);
     jw w = {0};
+    w.memo = num_memo;
     if (miair_buf_reserve(&w.b, 4096 + r->arena.len)) return MIAIR_ERR_NOMEM;
     put(&w, "{", 1);
     KEY(&w, "document_id"), doc_id(&w, document_id ? document_id : "", id_len);

@@ -140,6 +140,32 @@ static void test_random(void **state_) {
     }
 }
 
+/* The JSON form through the memo: values drawn again and again from a pool four times the memo's
+ * size (hits, misses, entries replaced), neighbours differing in the last bit among them; each
+ * against snprintf and ".0" for integral values, and against no memo. */
+static void test_json_memo(void **state_) {
+    (void)state_;
+    enum { POOL = 4 * MIAIR_NUM_MEMO };
+    static miair_num_memo memo[MIAIR_NUM_MEMO];
+    double pool[POOL];
+    for (int i = 0; i < POOL; i += 4) {
+        pool[i] = unit();
+        pool[i + 1] = nextafter(pool[i], INFINITY);
+        pool[i + 2] = (double)(next() % 1000) / (double)(next() % 7 + 1);
+        pool[i + 3] = i % 8 ? -(double)(next() % 100000) : ldexp(unit(), (int)(next() % 200) - 100);
+    }
+    for (long k = 0; k < rounds(200000); k++) {
+        const double x = pool[next() % POOL];
+        char a[64], b[64], c[64];
+        size_t n = miair_fmt_json_double(memo, a, x), m = miair_fmt_json_double(NULL, c, x);
+        int len = snprintf(b, sizeof b, "%.17g", x);
+        if (x == trunc(x) && fabs(x) < 1e17) len += snprintf(b + len, sizeof b - (size_t)len, ".0");
+        checked++;
+        if (n != (size_t)len || memcmp(a, b, n)) fail_msg("%a: got %.*s, expected %s", x, (int)n, a, b);
+        if (m != (size_t)len || memcmp(c, b, m)) fail_msg("%a: got %.*s without memo, expected %s", x, (int)m, c, b);
+    }
+}
+
 static void test_integers(void **state_) {
     (void)state_;
     char a[32], b[32];
@@ -165,6 +191,7 @@ static int report(void **state_) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_fixed), cmocka_unit_test(test_ties),
-                                       cmocka_unit_test(test_random), cmocka_unit_test(test_integers)};
+                                       cmocka_unit_test(test_random), cmocka_unit_test(test_json_memo),
+                                       cmocka_unit_test(test_integers)};
     return cmocka_run_group_tests(tests, NULL, report);
 }
