@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "internal.h"
 #include "numfmt.h"
 #include "unicode.h"
@@ -29,24 +33,39 @@ static inline void put(jw *w, const char *s, size_t n) {
 static void puts_(jw *w, const char *s) { put(w, s, strlen(s)); }
 
 /* A JSON string from valid UTF-8 (n bytes, may hold NUL). */
+/* The first byte at or after i that JSON must escape (< 0x20, '"', '\\'), or n. */
+static inline size_t clean_until(const char *s, size_t i, size_t n) {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), ctl = _mm_set1_epi8(0x1F);
+    for (; i + 16 <= n; i += 16) {
+        const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        const __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                                       _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)); /* x <= 0x1F */
+        const unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits) return i + (unsigned)__builtin_ctz(bits);
+    }
+#endif
+    /* eight bytes at a time while none needs escaping (SWAR: < 0x20, '"', '\\') */
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+        uint64_t q = x ^ 0x2222222222222222ull, b = x ^ 0x5C5C5C5C5C5C5C5Cull;
+        if (((x - 0x2020202020202020ull) | (q - ones) | (b - ones)) & ~x & high) break;
+    }
+    for (; i < n; i++) {
+        const unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\') return i;
+    }
+    return n;
+}
+
 static void jstr(jw *w, const char *s, size_t n) {
     static const char hex[] = "0123456789abcdef";
     put(w, "\"", 1);
     size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        /* eight bytes at a time while none needs escaping (SWAR: < 0x20, '"', '\\') */
-        while (i + 8 <= n) {
-            uint64_t x;
-            memcpy(&x, s + i, 8);
-            const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-            uint64_t q = x ^ 0x2222222222222222ull, b = x ^ 0x5C5C5C5C5C5C5C5Cull;
-            uint64_t special = ((x - 0x2020202020202020ull) | (q - ones) | (b - ones)) & ~x & high;
-            if (special) break;
-            i += 8;
-        }
-        if (i >= n) break;
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+    for (size_t i = clean_until(s, 0, n); i < n; i = clean_until(s, i + 1, n)) {
+        const unsigned char c = (unsigned char)s[i];
         put(w, s + run, i - run);
         run = i + 1;
         switch (c) {

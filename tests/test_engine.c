@@ -1546,6 +1546,42 @@ static const char json_esc[] =
     "ights\":[\"Document shows good quality with minimal improvement patterns\"],\"quality_issues\":{\"complete"
     "ness\":[\"Document too short (5 words)\"],\"clarity\":[],\"consistency\":[],\"accuracy\":[]}}";
 
+/* Every ASCII byte at every position of a 48-byte text (the escape scan goes 16 and 8 bytes at a
+ * time, then byte by byte): the preview in the record is the text escaped, byte by byte here. */
+static void test_json_escaping_positions(void **state)
+{
+    (void)state;
+    for (int c = 0; c < 0x80; c++)
+        for (size_t p = 0; p < 48; p += (c == 'a' ? 48 : 1)) {
+            char doc[49];
+            memset(doc, 'a', 48);
+            doc[48] = 0;
+            doc[p] = (char)c;
+            char want[96 + 16];
+            size_t n = 0;
+            for (size_t i = 0; i < 48; i++) {
+                const unsigned char b = (unsigned char)doc[i];
+                const char *e = b == '"' ? "\\\"" : b == '\\' ? "\\\\" : b == '\n' ? "\\n" : b == '\r' ? "\\r"
+                              : b == '\t' ? "\\t" : b == '\b' ? "\\b" : b == '\f' ? "\\f" : NULL;
+                if (e)
+                    n += (size_t)sprintf(want + n, "%s", e);
+                else if (b < 0x20)
+                    n += (size_t)sprintf(want + n, "\\u%04x", b);
+                else
+                    want[n++] = (char)b;
+            }
+            want[n] = 0;
+            miair_result *r = analyze_n(doc, 48);
+            char *j = to_json(r, "e", 1, NULL);
+            const char *pv = strstr(j, "\"content_preview\":\"");
+            assert_non_null(pv);
+            pv += strlen("\"content_preview\":\"");
+            if (strncmp(pv, want, n) || pv[n] != '"') fail_msg("byte 0x%02x at %zu: %.*s", c, p, (int)n + 8, pv);
+            miair_free(j);
+            miair_result_free(r);
+        }
+}
+
 static void test_json_escaping(void **state)
 {
     (void)state;
@@ -1958,6 +1994,7 @@ int main(void)
         cmocka_unit_test(test_improvement_potential),
         cmocka_unit_test(test_recommendations),
         cmocka_unit_test(test_json_escaping),
+        cmocka_unit_test(test_json_escaping_positions),
         cmocka_unit_test(test_error_json),
         cmocka_unit_test(test_api_misuse),
         cmocka_unit_test(test_status_messages),
