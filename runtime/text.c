@@ -370,22 +370,20 @@ static inline size_t recent_slot(uint64_t k0, uint64_t k1, size_t len) {
     return (size_t)(x >> 56) & (MIAIR_WORD_RECENT - 1);
 }
 
-/* A word the recent-word cache did not answer: its lexicon entry *ent from the XXH3-keyed table
- * (found or inserted), then the cache slot rc (if any) remembers it. */
-static __attribute__((noinline)) miair_status word_add_table(miair_scratch *s, const uint8_t *key, size_t len,
-                                                             uint64_t k0, uint64_t k1,
-                                                             struct miair_word_recent *rc, uint32_t *ent) {
+/* A word the recent-word cache did not answer: its lexicon entry from the XXH3-keyed table (found
+ * or inserted; returned, or -status), then the cache slot rc (if any) remembers it. */
+static __attribute__((noinline)) int64_t word_add_table(miair_scratch *s, const uint8_t *key, size_t len,
+                                                        uint64_t k0, uint64_t k1, struct miair_word_recent *rc) {
     uint64_t h = XXH3_64bits(key, len);
     size_t slot;
     long k = word_find(s, key, len, h, k0, k1, &slot);
     if (__builtin_expect(k < 0, 0)) {
         k = (long)(s->words.len / sizeof(miair_word));
         miair_status st = word_insert(s, key, len, h, slot, k0, k1);
-        if (st) return st;
+        if (st) return -(int64_t)st;
     }
     if (rc) rc->k0 = k0, rc->k1 = k1, rc->ent = (uint32_t)k;
-    *ent = (uint32_t)k;
-    return MIAIR_OK;
+    return k;
 }
 
 /* The first occurrence of lexicon entry k in this document: listed, counted from 0. */
@@ -417,7 +415,12 @@ static inline __attribute__((always_inline)) miair_status word_occurrence(miair_
     if (rc && ((rc->k0 == k0) & (rc->k1 == k1))) {
         k = rc->ent;
     } else {
-        if ((st = word_add_table(s, key, len, k0, k1, rc, &k))) return st;
+        const int64_t got = word_add_table(s, key, len, k0, k1, rc);
+        if (got < 0) {
+            *rej = 0;
+            return (miair_status)-got;
+        }
+        k = (uint32_t)got;
         *words = (miair_word *)s->words.p;
     }
     miair_word *w = &(*words)[k];
@@ -469,6 +472,7 @@ __attribute__((flatten)) static miair_status window_words_ascii(miair_scratch *s
     miair_word *words = (miair_word *)s->words.p;
     const uint32_t gen = s->word_gen;
     struct miair_word_recent *const recent = s->word_recent; /* allocated with the table, kept */
+    if (!recent) __builtin_unreachable();
     size_t nwords = 0, chars = 0; /* go to s->nwords and s->words_cp_total after the loop */
     int pend = s->pending.len != 0;   /* the first word ends the pending one */
     uint64_t *const wrej = s->wrej;   /* word starts that begin no \b-led match, per block */
