@@ -5,6 +5,10 @@
 #include <string.h>
 
 #include "numfmt.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "internal.h"
 #include "unicode.h"
 
@@ -61,6 +65,40 @@ miair_status miair_on_rule_match(miair_scratch *s, const miair_text *t, miair_re
 static int memmem_any(const char *hay, size_t n, const char *const *needles) {
     for (; *needles; needles++)
         if (memmem(hay, n, *needles, strlen(*needles))) return 1;
+    return 0;
+}
+
+/* Whether needle nd (m >= 2 bytes) occurs in hay[0..n), looking from the end: the tail's conclusion
+ * words are most often near its end. With SSE2, 16 starts at a time by their first and last bytes
+ * (both must match), then compared whole; memmem otherwise. */
+static int contains_from_end(const char *hay, size_t n, const char *nd, size_t m) {
+    if (n < m) return 0;
+#if defined(__SSE2__)
+    const __m128i first = _mm_set1_epi8(nd[0]), last = _mm_set1_epi8(nd[m - 1]);
+    size_t top = n - m + 1; /* starts below top are possible */
+    while (top >= 16) {
+        const size_t i = top - 16;
+        const __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(hay + i));
+        const __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(hay + i + m - 1));
+        unsigned bits = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first), _mm_cmpeq_epi8(b, last)));
+        while (bits) {
+            const unsigned k = 31 - (unsigned)__builtin_clz(bits);
+            if (!memcmp(hay + i + k, nd, m)) return 1;
+            bits &= ~(1u << k);
+        }
+        top = i;
+    }
+    for (size_t i = top; i-- > 0;)
+        if (hay[i] == nd[0] && !memcmp(hay + i, nd, m)) return 1;
+    return 0;
+#else
+    return memmem(hay, n, nd, m) != NULL;
+#endif
+}
+
+static int memmem_any_from_end(const char *hay, size_t n, const char *const *needles) {
+    for (; *needles; needles++)
+        if (contains_from_end(hay, n, *needles, strlen(*needles))) return 1;
     return 0;
 }
 
@@ -168,7 +206,7 @@ miair_status miair_patterns_finish(const miair_engine *e, miair_scratch *s, cons
             }
             break;
         case RULE_NO_CONCLUSION:
-            if (!memmem_any(s->tail.p, s->tail.len, conclusion_words))
+            if (!memmem_any_from_end(s->tail.p, s->tail.len, conclusion_words))
                 st = fire(r, rule, "Missing conclusion or summary", s->n_cp - 1, s->n_cp, s->n_nl);
             break;
         case RULE_MISSING_CODE_EXAMPLES: {
