@@ -30,6 +30,15 @@ static inline unsigned miair_popcount64(uint64_t x) {
 #endif
 }
 
+/* The functions whose loops count bits (miair_window_text and what it inlines): on x86-64 built
+ * without POPCNT, GCC clones them for CPUs that have it (chosen once at load by an ifunc) and
+ * turns the SWAR form above into the instruction there. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__POPCNT__)
+#define MIAIR_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
+#else
+#define MIAIR_POPCNT_CLONES
+#endif
+
 /* Words per block in the window's class bitmaps (>= MIAIR_CLS_COUNT; array of structs: a
  * class stride that is a multiple of 4 KiB makes classify several times slower). */
 #define CLS_STRIDE 16

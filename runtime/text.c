@@ -211,7 +211,7 @@ static miair_status char_histogram(miair_scratch *s, const uint8_t *u, size_t le
  * Spaces and newlines are counted from their bitmaps, the other bytes one by one: a window with
  * many of those (code, tables; judged as the blocks go) is left to the histogram kernel (returns
  * 0, nothing counted: the blocks already counted are taken back). */
-static int nonword_histogram(miair_scratch *s, const uint8_t *u, size_t n) {
+static inline __attribute__((always_inline)) int nonword_histogram(miair_scratch *s, const uint8_t *u, size_t n) {
     uint64_t *h = s->ascii_counts;
     const size_t blocks = MIAIR_BLOCKS(n);
     size_t others = 0, bi = 0, most = 16; /* of the other bytes so far: 1/16 of the bytes, and some slack */
@@ -828,7 +828,8 @@ static uint64_t nonascii_space_bits(const uint8_t *u, size_t pos0, size_t valid,
     return bits;
 }
 
-static miair_status window_stats(miair_scratch *s, const miair_text *t, size_t blocks) {
+static inline __attribute__((always_inline)) miair_status window_stats(miair_scratch *s, const miair_text *t,
+                                                                       size_t blocks) {
     const uint8_t *u = t->u8;
     miair_stats_state *z = &s->st;
     const uint64_t *cls = s->cls;
@@ -950,7 +951,7 @@ size_t miair_line_at(const miair_scratch *s, size_t p) {
     return s->nl_before + nl + 1;
 }
 
-miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const miair_text *t) {
+MIAIR_POPCNT_CLONES miair_status miair_window_text(const miair_engine *e, miair_scratch *s, const miair_text *t) {
     miair_status st;
     s->wrej_ok = 0;
     s->wstart = &e->wstart;
