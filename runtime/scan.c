@@ -132,6 +132,17 @@ static miair_status runs_block(const miair_engine *e, miair_scratch *s, const mi
                                long *counter, size_t pos0, uint64_t R, uint64_t CT, unsigned valid) {
     const uint64_t V = bits_below(valid), prev = s->in_run[id] ? 1 : 0;
     const miair_prefilter *pf = &e->pf[id];
+    if (counter && pf->run_pairs_only && pf->run_min == 2) {
+        /* counted, no positions kept: a run of two or more members ends at q when q-1 and q-2 are
+         * members (before the block: in_run, and run_chars >= 2 then; run_chars stops at 2) */
+        const uint64_t m1 = prev, m2 = prev && s->run_chars[id] >= 2;
+        const uint64_t ends = ~R & V & ((R << 1) | m1);
+        *counter += miair_popcount64(ends & ((R << 2) | (m1 << 1) | m2));
+        const uint64_t last = (R >> (valid - 1)) & 1, second = valid >= 2 ? (R >> (valid - 2)) & 1 : m1;
+        s->in_run[id] = (int)last;
+        s->run_chars[id] = last ? 1 + second : 0;
+        return MIAIR_OK;
+    }
     if (pf->run_pairs_only) {
         /* C{m,} with m >= 2 over an ASCII-only C: runs of one member cannot match (the last bit's
          * run may go on): not runs; a block without two adjacent members, entered outside a run,
