@@ -11,8 +11,10 @@
  * thread at a time, outside the lock. Memory is therefore bounded by the
  * window, and the delivered sequence does not depend on the thread count.
  *
- * Each worker owns one miair_scratch and one read buffer for the whole batch:
- * the steady state allocates nothing per document but the result itself.
+ * Each worker owns one miair_scratch and one read buffer for the whole batch,
+ * and keeps the results and JSON buffers of its delivered outcomes (handed back
+ * to it) for its next documents (miair_analyze_reuse, miair_result_to_json_buf):
+ * the steady state allocates nothing per document.
  * Sizes of PATH documents without a size_hint come from a parallel stat()
  * pass before the first document starts. */
 #ifndef _POSIX_C_SOURCE
@@ -49,6 +51,8 @@
 #define BATCH_BIG_FACTOR 2.0                             /* "big": more than 2x the mean size */
 #define BATCH_CLAIM 4                                    /* documents a worker claims at once ... */
 #define BATCH_CLAIM_MAX_BYTES ((uint64_t)64 << 10)       /* ... when each is at most 64 KiB */
+#define BATCH_SPARE 8                                    /* outcomes' memory kept per thread for reuse ... */
+#define BATCH_SPARE_MAX_BYTES ((size_t)256 << 10)        /* ... when each part is at most 256 KiB */
 #define READ_CHUNK_MIN ((size_t)1 << 16)                 /* first allocation when the size is unknown */
 #define READ_CALL_MAX ((size_t)1 << 30)                  /* largest single read() request */
 
@@ -241,6 +245,7 @@ typedef struct {
     miair_batch_item item;
     miair_result *result;
     char *json;
+    size_t json_cap;   /* json's allocation when it can hold another record (to_json_buf), else 0 */
     char err[MIAIR_BATCH_ERRMSG];
     int looked_up;     /* the result cache was asked (miair_batch_run_cached) */
     int cached;        /* and answered: result NULL, numbers in hit */
@@ -257,8 +262,14 @@ typedef struct {
     struct handed {
         miair_result *result;
         char *json;
+        size_t json_cap;
     } *g;
     size_t g_n, g_cap;
+    /* Results and JSON buffers of delivered outcomes, kept for this thread's next documents (their
+     * memory reused: no malloc/free per document in steady state); this thread only. */
+    miair_result *spare_r[BATCH_SPARE];
+    miair_buf spare_j[BATCH_SPARE];
+    size_t n_spare_r, n_spare_j;
 } thread_acc;
 
 /* n zeroed elements of size sz (a multiple of BATCH_LINE), on a line boundary; free() releases it. */
@@ -364,6 +375,7 @@ static void free_slot(slot *s)
     miair_free(s->json);
     s->result = NULL;
     s->json = NULL;
+    s->json_cap = 0;
     s->looked_up = s->cached = 0;
     s->state = SLOT_EMPTY;
 }
@@ -382,8 +394,41 @@ static int hand_back(thread_acc *owner, const slot *s)
         owner->g = g;
         owner->g_cap = nc;
     }
-    owner->g[owner->g_n++] = (struct handed){s->result, s->json};
+    owner->g[owner->g_n++] = (struct handed){s->result, s->json, s->json_cap};
     return 1;
+}
+
+/* Memory a result holds beyond its struct. */
+static size_t result_bytes(const miair_result *r)
+{
+    size_t n = r->arena.cap;
+    for (int l = 0; l < MIAIR_LIST_COUNT_; l++)
+        n += r->lists[l].cap * sizeof *r->lists[l].s;
+    for (int i = 0; i < MIAIR_RULES; i++)
+        n += r->occ[i].cap * sizeof *r->occ[i].v;
+    return n;
+}
+
+/* A delivered outcome's memory: kept for the thread's next documents while there is room and it is
+ * not large, else freed. Called by the thread that allocated it. */
+static void recycle(thread_acc *acc, miair_result *r, char *json, size_t json_cap)
+{
+    if (r && acc->n_spare_r < BATCH_SPARE && result_bytes(r) <= BATCH_SPARE_MAX_BYTES)
+        acc->spare_r[acc->n_spare_r++] = r;
+    else
+        miair_result_free(r);
+    if (json && json_cap && acc->n_spare_j < BATCH_SPARE && json_cap <= BATCH_SPARE_MAX_BYTES)
+        acc->spare_j[acc->n_spare_j++] = (miair_buf){json, 0, json_cap};
+    else
+        miair_free(json);
+}
+
+static void spares_free(thread_acc *acc)
+{
+    while (acc->n_spare_r)
+        miair_result_free(acc->spare_r[--acc->n_spare_r]);
+    while (acc->n_spare_j)
+        miair_buf_release(&acc->spare_j[--acc->n_spare_j]);
 }
 
 /* Frees the outcomes handed back to this thread; called with the lock held,
@@ -397,10 +442,8 @@ static void free_handed_back(batch *b, thread_acc *acc)
     acc->g = NULL;
     acc->g_n = acc->g_cap = 0;
     pthread_mutex_unlock(&b->mu);
-    for (size_t k = 0; k < n; k++) {
-        miair_result_free(g[k].result);
-        miair_free(g[k].json);
-    }
+    for (size_t k = 0; k < n; k++)
+        recycle(acc, g[k].result, g[k].json, g[k].json_cap);
     pthread_mutex_lock(&b->mu);
     if (!acc->g) { /* keep the array for the next round */
         acc->g = g;
@@ -576,10 +619,12 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
         return;
     }
     if (st == MIAIR_OK && !streamed) {
-        if (scratch_ok)
-            st = miair_analyze_scratch(b->e, scratch, data, len, &s->result);
-        else
+        if (scratch_ok) {
+            s->result = acc->n_spare_r ? acc->spare_r[--acc->n_spare_r] : NULL;
+            st = miair_analyze_reuse(b->e, scratch, data, len, &s->result);
+        } else {
             st = MIAIR_ERR_NOMEM;
+        }
         double t2 = miair_now();
         it->analyze_seconds = t2 - t1;
         t1 = t2;
@@ -589,7 +634,9 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
     if (b->opt->flags & MIAIR_BATCH_JSON) {
         size_t jl = 0;
         if (st == MIAIR_OK) {
-            miair_status js = miair_result_to_json(s->result, it->id, strlen(it->id), &s->json, &jl);
+            miair_buf jb = acc->n_spare_j ? acc->spare_j[--acc->n_spare_j] : (miair_buf){0};
+            miair_status js = miair_result_to_json_buf(s->result, it->id, strlen(it->id), &jb);
+            s->json = jb.p, jl = jb.len, s->json_cap = jb.cap;
             if (js != MIAIR_OK) {
                 st = js;
                 snprintf(s->err, sizeof s->err, "%s", miair_status_message(js));
@@ -597,8 +644,11 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
                 s->result = NULL;
             }
         }
-        if (st != MIAIR_OK && miair_error_to_json(it->id, strlen(it->id), s->err, &s->json, &jl) != MIAIR_OK)
-            s->json = NULL, jl = 0;
+        if (st != MIAIR_OK) {
+            s->json_cap = 0; /* an error record: freed, not reused */
+            if (miair_error_to_json(it->id, strlen(it->id), s->err, &s->json, &jl) != MIAIR_OK)
+                s->json = NULL, jl = 0;
+        }
         it->json = s->json;
         it->json_len = jl;
         it->json_seconds = miair_now() - t1;
@@ -815,6 +865,7 @@ static miair_status batch_run(const miair_engine *e, miair_cache *cache, const m
             miair_free(b.acc[t].g[k].json);
         }
         free(b.acc[t].g);
+        spares_free(&b.acc[t]);
     }
 
     miair_status rc = b.stop ? MIAIR_ERR_IO : MIAIR_OK;

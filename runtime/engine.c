@@ -333,11 +333,26 @@ static miair_status analyze_text(const miair_engine *e, miair_scratch *s, const 
     return miair_finish(r);
 }
 
-miair_status miair_analyze_text(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result **out) {
-    if (!e || !s || !t || !out) return MIAIR_ERR_INVALID;
-    *out = NULL;
-    miair_result *r = calloc(1, sizeof *r);
-    if (!r) return MIAIR_ERR_NOMEM;
+void miair_result_reset(miair_result *r) {
+    miair_strlist lists[MIAIR_LIST_COUNT_];
+    miair_occvec occ[MIAIR_RULES];
+    miair_buf arena = r->arena;
+    memcpy(lists, r->lists, sizeof lists);
+    memcpy(occ, r->occ, sizeof occ);
+    memset(r, 0, sizeof *r);
+    for (int l = 0; l < MIAIR_LIST_COUNT_; l++) r->lists[l] = (miair_strlist){lists[l].s, 0, lists[l].cap};
+    for (int i = 0; i < MIAIR_RULES; i++) r->occ[i] = (miair_occvec){occ[i].v, 0, occ[i].cap};
+    r->arena = (miair_buf){arena.p, 0, arena.cap};
+}
+
+/* The analysis of t into *io (reset) or a new result; see miair_analyze_reuse. */
+static miair_status analyze_into(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result **io) {
+    miair_result *r = *io;
+    *io = NULL;
+    if (r)
+        miair_result_reset(r);
+    else if (!(r = calloc(1, sizeof *r)))
+        return MIAIR_ERR_NOMEM;
     s->k = e->k;
     r->outputs = e->cfg.outputs ? e->cfg.outputs & MIAIR_OUTPUT_ALL : MIAIR_OUTPUT_ALL;
     miair_status st = analyze_text(e, s, t, r);
@@ -345,19 +360,35 @@ miair_status miair_analyze_text(const miair_engine *e, miair_scratch *s, const m
         miair_result_free(r);
         return st;
     }
-    *out = r;
+    *io = r;
     return MIAIR_OK;
+}
+
+miair_status miair_analyze_text(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result **out) {
+    if (!e || !s || !t || !out) return MIAIR_ERR_INVALID;
+    *out = NULL;
+    return analyze_into(e, s, t, out);
+}
+
+miair_status miair_analyze_reuse(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
+                                 miair_result **io) {
+    if (!e || !s || !io || (!buf && len)) return MIAIR_ERR_INVALID;
+    s->k = e->k;
+    miair_text t;
+    miair_status st = miair_text_prepare(s, buf, len, &t);
+    if (st) {
+        miair_result_free(*io);
+        *io = NULL;
+        return st;
+    }
+    return analyze_into(e, s, &t, io);
 }
 
 miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
                                    miair_result **out) {
-    if (!e || !s || !out || (!buf && len)) return MIAIR_ERR_INVALID;
+    if (!out) return MIAIR_ERR_INVALID;
     *out = NULL;
-    s->k = e->k;
-    miair_text t;
-    miair_status st = miair_text_prepare(s, buf, len, &t);
-    if (st) return st;
-    return miair_analyze_text(e, s, &t, out);
+    return miair_analyze_reuse(e, s, buf, len, out);
 }
 
 /* miair_analyze() keeps one scratch per thread (made at the thread's first call, freed when the

@@ -391,6 +391,15 @@ miair_status miair_analyze_scratch(const miair_engine *e, miair_scratch *s, cons
                                    miair_result **out);
 /* The same over an already valid UTF-8 text (streaming uses it on a mapping). */
 miair_status miair_analyze_text(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result **out);
+/* miair_analyze_scratch into *io when it holds a result (its memory reused: miair_result_reset),
+ * else into a new one; *io is the result on success, NULL on failure (freed). */
+miair_status miair_analyze_reuse(const miair_engine *e, miair_scratch *s, const void *buf, size_t len,
+                                 miair_result **io);
+/* Empties r for another document, keeping what its lists, occurrences and arena allocated. */
+void miair_result_reset(miair_result *r);
+/* miair_result_to_json into *b, whose memory is reused (b->len set to the record's length; a NUL
+ * follows it). On failure *b is released. */
+miair_status miair_result_to_json_buf(const miair_result *r, const char *document_id, size_t id_len, miair_buf *b);
 
 int miair_engine_compile_rules(miair_engine *e, char *err, size_t errlen);
 void miair_scan_prepare(miair_engine *e);

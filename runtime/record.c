@@ -359,44 +359,67 @@ static miair_status done(jw *w, char **out, size_t *out_len) {
     return MIAIR_OK;
 }
 
+/* The record of r into w (its buffer reserved for it). */
+static void render(jw *w, const miair_result *r, const char *document_id, size_t id_len) {
+    const unsigned o = r->outputs ? r->outputs : MIAIR_OUTPUT_ALL;
+    put(w, "{", 1);
+    KEY(w, "document_id"), doc_id(w, document_id ? document_id : "", id_len);
+    if (o & MIAIR_OUTPUT_PREVIEW)
+        put(w, ",", 1), KEY(w, "content_preview"), jstr(w, r->arena.p + r->preview_off, r->preview_len);
+    if (o & MIAIR_OUTPUT_ENTROPY) put(w, ",", 1), entropy_stats(w, r);
+    if (o & MIAIR_OUTPUT_QUALITY) put(w, ",", 1), quality(w, r);
+    if (o & MIAIR_OUTPUT_PATTERNS) put(w, ",", 1), summary(w, r);
+    if (o & MIAIR_OUTPUT_RECOMMENDATIONS) {
+        put(w, ",", 1), KEY(w, "improvement_potential"), jnum(w, r->num[MIAIR_IMPROVEMENT_POTENTIAL]);
+        put(w, ",", 1), KEY(w, "recommendations"), strlist(w, r, MIAIR_LIST_RECOMMENDATIONS);
+    }
+    if (o & MIAIR_OUTPUT_PATTERNS) {
+        put(w, ",", 1), patterns(w, r, (o & MIAIR_OUTPUT_OCCURRENCES) != 0), put(w, ",", 1);
+        if (r->empty)
+            KEY(w, "improvement_map"), put(w, "{}", 2);
+        else
+            improvement_map(w, r);
+        put(w, ",", 1), KEY(w, "insights"), strlist(w, r, MIAIR_LIST_INSIGHTS);
+    }
+    if (o & MIAIR_OUTPUT_QUALITY) {
+        put(w, ",", 1), KEY(w, "quality_issues");
+        put(w, "{", 1);
+        for (int d = 0; d < 4; d++) {
+            if (d) put(w, ",", 1);
+            key(w, dim_names[d]), strlist(w, r, (miair_list)(MIAIR_LIST_ISSUES_COMPLETENESS + d));
+        }
+        put(w, "}", 1);
+    }
+    put(w, "}", 1);
+}
+
+miair_status miair_result_to_json_buf(const miair_result *r, const char *document_id, size_t id_len, miair_buf *b) {
+    if (!r || !b || (!document_id && id_len)) return MIAIR_ERR_INVALID;
+    pthread_once(&rule_part_once, rule_parts_init);
+    jw w = {*b, 0, num_memo};
+    w.b.len = 0;
+    if (miair_buf_reserve(&w.b, 4096 + r->arena.len)) {
+        miair_buf_release(&w.b);
+        *b = w.b;
+        return MIAIR_ERR_NOMEM;
+    }
+    render(&w, r, document_id, id_len);
+    char *p;
+    size_t n;
+    miair_status st = done(&w, &p, &n);
+    *b = st ? (miair_buf){0} : (miair_buf){p, n, w.b.cap};
+    return st;
+}
+
 miair_status miair_result_to_json(const miair_result *r, const char *document_id, size_t id_len, char **out,
                                   size_t *out_len) {
     if (!r || !out || !out_len || (!document_id && id_len)) return MIAIR_ERR_INVALID;
-    const unsigned o = r->outputs ? r->outputs : MIAIR_OUTPUT_ALL;
-    pthread_once(&rule_part_once, rule_parts_init);
-    jw w = {0};
-    w.memo = num_memo;
-    if (miair_buf_reserve(&w.b, 4096 + r->arena.len)) return MIAIR_ERR_NOMEM;
-    put(&w, "{", 1);
-    KEY(&w, "document_id"), doc_id(&w, document_id ? document_id : "", id_len);
-    if (o & MIAIR_OUTPUT_PREVIEW)
-        put(&w, ",", 1), KEY(&w, "content_preview"), jstr(&w, r->arena.p + r->preview_off, r->preview_len);
-    if (o & MIAIR_OUTPUT_ENTROPY) put(&w, ",", 1), entropy_stats(&w, r);
-    if (o & MIAIR_OUTPUT_QUALITY) put(&w, ",", 1), quality(&w, r);
-    if (o & MIAIR_OUTPUT_PATTERNS) put(&w, ",", 1), summary(&w, r);
-    if (o & MIAIR_OUTPUT_RECOMMENDATIONS) {
-        put(&w, ",", 1), KEY(&w, "improvement_potential"), jnum(&w, r->num[MIAIR_IMPROVEMENT_POTENTIAL]);
-        put(&w, ",", 1), KEY(&w, "recommendations"), strlist(&w, r, MIAIR_LIST_RECOMMENDATIONS);
-    }
-    if (o & MIAIR_OUTPUT_PATTERNS) {
-        put(&w, ",", 1), patterns(&w, r, (o & MIAIR_OUTPUT_OCCURRENCES) != 0), put(&w, ",", 1);
-        if (r->empty)
-            KEY(&w, "improvement_map"), put(&w, "{}", 2);
-        else
-            improvement_map(&w, r);
-        put(&w, ",", 1), KEY(&w, "insights"), strlist(&w, r, MIAIR_LIST_INSIGHTS);
-    }
-    if (o & MIAIR_OUTPUT_QUALITY) {
-        put(&w, ",", 1), KEY(&w, "quality_issues");
-        put(&w, "{", 1);
-        for (int d = 0; d < 4; d++) {
-            if (d) put(&w, ",", 1);
-            key(&w, dim_names[d]), strlist(&w, r, (miair_list)(MIAIR_LIST_ISSUES_COMPLETENESS + d));
-        }
-        put(&w, "}", 1);
-    }
-    put(&w, "}", 1);
-    return done(&w, out, out_len);
+    miair_buf b = {0};
+    miair_status st = miair_result_to_json_buf(r, document_id, id_len, &b);
+    if (st) return st;
+    *out = b.p;
+    *out_len = b.len;
+    return MIAIR_OK;
 }
 
 miair_status miair_error_to_json(const char *document_id, size_t id_len, const char *error, char **out,

@@ -71,6 +71,17 @@ static void build_corpus(void)
     for (size_t i = 0; i < sizeof special / sizeof special[0]; i++)
         add_doc(special[i], strlen(special[i]));
     add_doc("nul\0byte\0text\n", 14);
+    /* many, few and no occurrences of the same rules: a worker reuses a delivered outcome's memory
+     * for a later document, which must not see any of the earlier one's */
+    static const char *const varied[] = {
+        "It was created. It was tested. They were named. Some API and XML were used in order to fit.\n"
+        "TODO: this. FIXME that. Obviously it is deprecated.\n",
+        "It was created by the API.\n",
+        "Nothing of that kind here, just words.\n",
+    };
+    for (int rep = 0; rep < 8; rep++)
+        for (size_t i = 0; i < sizeof varied / sizeof varied[0]; i++)
+            add_doc(varied[i], strlen(varied[i]));
     /* random bytes */
     for (int i = 0; i < 20; i++) {
         seed_rng_init(&r, 44, (uint64_t)i);
