@@ -133,6 +133,14 @@ static inline uint64_t miair_cp_table_get(const struct miair_cp_table *t, uint32
 typedef void (*miair_classify_fn)(const uint8_t *buf, size_t len, uint64_t *out,
                                   size_t class_stride, size_t block_stride);
 
+/* The classes the analysis of a document reads (runtime/): classify_text() computes and writes
+ * only these (the words of the other classes are left as they were). */
+#define MIAIR_CLS_TEXT_MASK                                                                        \
+    ((1u << MIAIR_CLS_SPACE) | (1u << MIAIR_CLS_WORD) | (1u << MIAIR_CLS_TERM) |                   \
+     (1u << MIAIR_CLS_NEWLINE) | (1u << MIAIR_CLS_BACKTICK) | (1u << MIAIR_CLS_SP) |               \
+     (1u << MIAIR_CLS_NONASCII) | (1u << MIAIR_CLS_CONT) | (1u << MIAIR_CLS_UPPER))
+#define MIAIR_CLS_ALL_MASK ((1u << MIAIR_CLS_COUNT) - 1)
+
 /* counts[b] += number of bytes equal to b in buf[0..len). */
 typedef void (*miair_byte_histogram_fn)(const uint8_t *buf, size_t len, uint64_t counts[256]);
 
@@ -277,6 +285,7 @@ typedef int (*miair_utf8_valid_fn)(const uint8_t *buf, size_t len);
 struct miair_kernels {
     const char *isa; /* "scalar", "avx2", "avx512", "neon" */
     miair_classify_fn classify;
+    miair_classify_fn classify_text; /* classify() for the classes of MIAIR_CLS_TEXT_MASK only */
     miair_byte_histogram_fn byte_histogram;
     miair_utf8_histogram_fn utf8_histogram;
     miair_count_byte_fn count_byte;

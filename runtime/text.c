@@ -921,7 +921,7 @@ miair_status miair_classify_window(miair_scratch *s, const miair_text *t, size_t
         if (!cls || !rn || !rc || !sb || !wr) return MIAIR_ERR_NOMEM;
         s->cap_blocks = nb;
     }
-    if (blocks) s->k->classify(t->u8 + s->wa, n, s->cls, 1, CLS_STRIDE); /* a record per block */
+    if (blocks) s->k->classify_text(t->u8 + s->wa, n, s->cls, 1, CLS_STRIDE); /* a record per block */
     uint32_t nl = 0, ct = 0;
     for (size_t bi = 0; bi < blocks; bi++) {
         s->rank_nl[bi] = nl;

@@ -135,6 +135,15 @@ static void cmp_classify(const struct miair_kernels *k, const uint8_t *p, size_t
     k->classify(p, n, a, cs, 1);
     S->classify(p, n, b, cs, 1);
     CHECK(!memcmp(a, b, (cs * MIAIR_CLS_COUNT + 8) * 8), "%s classify soa, len %zu", k->isa, n);
+    memset(a, 0xA5, (nb * 16 + 8) * 8);
+    memset(b, 0xA5, (nb * 16 + 8) * 8);
+    k->classify_text(p, n, a, 1, 16);
+    S->classify_text(p, n, b, 1, 16);
+    CHECK(!memcmp(a, b, (nb * 16 + 8) * 8), "%s classify_text aos, len %zu", k->isa, n);
+    S->classify(p, n, b, 1, 16); /* the text classes are classify's */
+    for (size_t i = 0; i < nb * 16; i++)
+        CHECK(!((MIAIR_CLS_TEXT_MASK >> (i % 16)) & 1) || a[i] == b[i], "%s classify_text class %zu, len %zu",
+              k->isa, i % 16, n);
 }
 
 static void cmp_histograms(const struct miair_kernels *k, const uint8_t *p, size_t n)

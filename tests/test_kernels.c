@@ -282,6 +282,16 @@ static void check_classify(const struct miair_kernels *k, const uint8_t *p, size
         miair_kernels_scalar.classify(p, n, want, 1, 16);
         assert_memory_equal(got, want, total * sizeof *got);
     }
+    /* classify_text: the classes of MIAIR_CLS_TEXT_MASK as classify writes them, the others' words
+     * untouched */
+    for (size_t i = 0; i < total; i++)
+        got[i] = SENTINEL;
+    k->classify_text(p, n, got, 1, 16);
+    for (size_t b = 0; b < nb; b++)
+        for (int c = 0; c < MIAIR_CLS_COUNT; c++)
+            if (!((MIAIR_CLS_TEXT_MASK >> c) & 1))
+                want[b * 16 + (size_t)c] = SENTINEL;
+    assert_memory_equal(got, want, total * sizeof *got);
 }
 
 static void test_classify(void **state)

@@ -29,7 +29,7 @@ struct nib_tables {
 /* Per 32 bytes: lookups of both nibble pairs, then one mask per class. The
  * nibble classes are computed as "lookup & bits == 0" and inverted once. */
 MIAIR_INLINE void classify_block(const uint8_t *p, const struct nib_tables *nt,
-                                  uint64_t m[MIAIR_CLS_COUNT])
+                                  uint64_t m[MIAIR_CLS_COUNT], unsigned mask)
 {
     const __m256i low4 = _mm256_set1_epi8(0x0F), zero = _mm256_setzero_si256();
     __m256i x[2], a[2], b[2];
@@ -42,44 +42,34 @@ MIAIR_INLINE void classify_block(const uint8_t *p, const struct nib_tables *nt,
         b[h] = _mm256_and_si256(_mm256_shuffle_epi8(nt->b_lo, lo), _mm256_shuffle_epi8(nt->b_hi, hi));
     }
 #define NOT_IN(v, bits) _mm256_cmpeq_epi8(_mm256_and_si256((v), _mm256_set1_epi8((char)(bits))), zero)
-    m[MIAIR_CLS_SPACE] = ~mask64(_mm256_cmpeq_epi8(b[0], zero), _mm256_cmpeq_epi8(b[1], zero));
-    m[MIAIR_CLS_WORD] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_WORD), NOT_IN(a[1], MIAIR_NIB_A_WORD));
-    m[MIAIR_CLS_TERM] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_TERM), NOT_IN(a[1], MIAIR_NIB_A_TERM));
-    m[MIAIR_CLS_UPPER] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_UPPER), NOT_IN(a[1], MIAIR_NIB_A_UPPER));
+    if ((mask >> MIAIR_CLS_SPACE) & 1)
+        m[MIAIR_CLS_SPACE] = ~mask64(_mm256_cmpeq_epi8(b[0], zero), _mm256_cmpeq_epi8(b[1], zero));
+    if ((mask >> MIAIR_CLS_WORD) & 1)
+        m[MIAIR_CLS_WORD] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_WORD), NOT_IN(a[1], MIAIR_NIB_A_WORD));
+    if ((mask >> MIAIR_CLS_TERM) & 1)
+        m[MIAIR_CLS_TERM] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_TERM), NOT_IN(a[1], MIAIR_NIB_A_TERM));
+    if ((mask >> MIAIR_CLS_UPPER) & 1)
+        m[MIAIR_CLS_UPPER] = ~mask64(NOT_IN(a[0], MIAIR_NIB_A_UPPER), NOT_IN(a[1], MIAIR_NIB_A_UPPER));
 #undef NOT_IN
     MIAIR_UNROLL
     for (int s = 0; s < MIAIR_SINGLE_COUNT; s++) {
+        if (!((mask >> (MIAIR_SINGLE_FIRST + s)) & 1))
+            continue;
         const __m256i c = _mm256_set1_epi8((char)MIAIR_SINGLE_BYTES[s]);
         m[MIAIR_SINGLE_FIRST + s] = mask64(_mm256_cmpeq_epi8(x[0], c), _mm256_cmpeq_epi8(x[1], c));
     }
-    m[MIAIR_CLS_NONASCII] = mask64(x[0], x[1]);
+    if ((mask >> MIAIR_CLS_NONASCII) & 1)
+        m[MIAIR_CLS_NONASCII] = mask64(x[0], x[1]);
     /* 0x80-0xBF are exactly the signed bytes below -64 (0xC0). */
     const __m256i c0 = _mm256_set1_epi8(-64);
-    m[MIAIR_CLS_CONT] = mask64(_mm256_cmpgt_epi8(c0, x[0]), _mm256_cmpgt_epi8(c0, x[1]));
+    if ((mask >> MIAIR_CLS_CONT) & 1)
+        m[MIAIR_CLS_CONT] = mask64(_mm256_cmpgt_epi8(c0, x[0]), _mm256_cmpgt_epi8(c0, x[1]));
 }
 
-static void classify_avx2(const uint8_t *buf, size_t len, uint64_t *out, size_t class_stride,
-                          size_t block_stride)
-{
-    const struct nib_tables nt = {table256(MIAIR_NIB_A_LO), table256(MIAIR_NIB_A_HI),
-                                  table256(MIAIR_NIB_B_LO), table256(MIAIR_NIB_B_HI)};
-    uint64_t m[MIAIR_CLS_COUNT];
-    size_t b = 0;
-    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
-        classify_block(buf + b * MIAIR_BLOCK, &nt, m);
-        miair_store_block(out + b * block_stride, class_stride, m);
-    }
-    size_t rest = len - b * MIAIR_BLOCK;
-    if (rest) {
-        uint8_t tmp[MIAIR_BLOCK] = {0};
-        memcpy(tmp, buf + b * MIAIR_BLOCK, rest);
-        classify_block(tmp, &nt, m);
-        uint64_t keep = _bzhi_u64(~0ull, (unsigned)rest);
-        for (int c = 0; c < MIAIR_CLS_COUNT; c++)
-            m[c] &= keep;
-        miair_store_block(out + b * block_stride, class_stride, m);
-    }
-}
+#define NIB_TABLES_256                                                                             \
+    {table256(MIAIR_NIB_A_LO), table256(MIAIR_NIB_A_HI), table256(MIAIR_NIB_B_LO), table256(MIAIR_NIB_B_HI)}
+
+MIAIR_DEFINE_CLASSIFY(avx2, classify_block, struct nib_tables, NIB_TABLES_256)
 
 static void byte_histogram_avx2(const uint8_t *buf, size_t len, uint64_t counts[256])
 {
@@ -355,6 +345,7 @@ static int utf8_valid_avx2(const uint8_t *buf, size_t len)
 const struct miair_kernels miair_kernels_avx2 = {
     .isa = "avx2",
     .classify = classify_avx2,
+    .classify_text = classify_text_avx2,
     .byte_histogram = byte_histogram_avx2,
     .utf8_histogram = utf8_histogram_avx2,
     .count_byte = count_byte_avx2,

@@ -27,42 +27,37 @@ static inline __m512i load_tail(const uint8_t *p, size_t n)
     return _mm512_maskz_loadu_epi8(_bzhi_u64(~0ull, (unsigned)n), p);
 }
 
-/* Bytes past the buffer load as 0, which is in no class. */
-MIAIR_INLINE void classify_block(__m512i x, const struct nib_tables *nt, uint64_t m[MIAIR_CLS_COUNT])
+/* The classes in mask (a constant) of the 64 bytes at p. */
+MIAIR_INLINE void classify_block(const uint8_t *p, const struct nib_tables *nt, uint64_t m[MIAIR_CLS_COUNT],
+                                 unsigned mask)
 {
-    const __m512i low4 = _mm512_set1_epi8(0x0F);
+    const __m512i x = _mm512_loadu_si512(p), low4 = _mm512_set1_epi8(0x0F);
     __m512i lo = _mm512_and_si512(x, low4);
     __m512i hi = _mm512_and_si512(_mm512_srli_epi16(x, 4), low4);
     __m512i a = _mm512_and_si512(_mm512_shuffle_epi8(nt->a_lo, lo), _mm512_shuffle_epi8(nt->a_hi, hi));
     __m512i b = _mm512_and_si512(_mm512_shuffle_epi8(nt->b_lo, lo), _mm512_shuffle_epi8(nt->b_hi, hi));
-    m[MIAIR_CLS_SPACE] = _mm512_test_epi8_mask(b, b);
-    m[MIAIR_CLS_WORD] = _mm512_test_epi8_mask(a, _mm512_set1_epi8(MIAIR_NIB_A_WORD));
-    m[MIAIR_CLS_TERM] = _mm512_test_epi8_mask(a, _mm512_set1_epi8((char)MIAIR_NIB_A_TERM));
-    m[MIAIR_CLS_UPPER] = _mm512_test_epi8_mask(a, _mm512_set1_epi8(MIAIR_NIB_A_UPPER));
+    if ((mask >> MIAIR_CLS_SPACE) & 1)
+        m[MIAIR_CLS_SPACE] = _mm512_test_epi8_mask(b, b);
+    if ((mask >> MIAIR_CLS_WORD) & 1)
+        m[MIAIR_CLS_WORD] = _mm512_test_epi8_mask(a, _mm512_set1_epi8(MIAIR_NIB_A_WORD));
+    if ((mask >> MIAIR_CLS_TERM) & 1)
+        m[MIAIR_CLS_TERM] = _mm512_test_epi8_mask(a, _mm512_set1_epi8((char)MIAIR_NIB_A_TERM));
+    if ((mask >> MIAIR_CLS_UPPER) & 1)
+        m[MIAIR_CLS_UPPER] = _mm512_test_epi8_mask(a, _mm512_set1_epi8(MIAIR_NIB_A_UPPER));
     MIAIR_UNROLL
     for (int s = 0; s < MIAIR_SINGLE_COUNT; s++)
-        m[MIAIR_SINGLE_FIRST + s] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)MIAIR_SINGLE_BYTES[s]));
-    m[MIAIR_CLS_NONASCII] = _mm512_movepi8_mask(x);
-    m[MIAIR_CLS_CONT] = _mm512_cmplt_epi8_mask(x, _mm512_set1_epi8(-64));
+        if ((mask >> (MIAIR_SINGLE_FIRST + s)) & 1)
+            m[MIAIR_SINGLE_FIRST + s] = _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)MIAIR_SINGLE_BYTES[s]));
+    if ((mask >> MIAIR_CLS_NONASCII) & 1)
+        m[MIAIR_CLS_NONASCII] = _mm512_movepi8_mask(x);
+    if ((mask >> MIAIR_CLS_CONT) & 1)
+        m[MIAIR_CLS_CONT] = _mm512_cmplt_epi8_mask(x, _mm512_set1_epi8(-64));
 }
 
-static void classify_avx512(const uint8_t *buf, size_t len, uint64_t *out, size_t class_stride,
-                            size_t block_stride)
-{
-    const struct nib_tables nt = {table512(MIAIR_NIB_A_LO), table512(MIAIR_NIB_A_HI),
-                                  table512(MIAIR_NIB_B_LO), table512(MIAIR_NIB_B_HI)};
-    uint64_t m[MIAIR_CLS_COUNT];
-    size_t b = 0;
-    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
-        classify_block(_mm512_loadu_si512(buf + b * MIAIR_BLOCK), &nt, m);
-        miair_store_block(out + b * block_stride, class_stride, m);
-    }
-    size_t rest = len - b * MIAIR_BLOCK;
-    if (rest) {
-        classify_block(load_tail(buf + b * MIAIR_BLOCK, rest), &nt, m);
-        miair_store_block(out + b * block_stride, class_stride, m);
-    }
-}
+#define NIB_TABLES_512                                                                             \
+    {table512(MIAIR_NIB_A_LO), table512(MIAIR_NIB_A_HI), table512(MIAIR_NIB_B_LO), table512(MIAIR_NIB_B_HI)}
+
+MIAIR_DEFINE_CLASSIFY(avx512, classify_block, struct nib_tables, NIB_TABLES_512)
 
 static void byte_histogram_avx512(const uint8_t *buf, size_t len, uint64_t counts[256])
 {
@@ -315,6 +310,7 @@ static int utf8_valid_avx512(const uint8_t *buf, size_t len)
 const struct miair_kernels miair_kernels_avx512 = {
     .isa = "avx512",
     .classify = classify_avx512,
+    .classify_text = classify_text_avx512,
     .byte_histogram = byte_histogram_avx512,
     .utf8_histogram = utf8_histogram_avx512,
     .count_byte = count_byte_avx512,

@@ -75,13 +75,54 @@ static const uint8_t MIAIR_SINGLE_BYTES[MIAIR_SINGLE_COUNT] = {'\n', '#', '`', '
 #define MIAIR_INLINE static inline __attribute__((always_inline))
 #define MIAIR_UNROLL _Pragma("GCC unroll 16")
 
-/* Stores the 16 bitmap words m[] of one block. */
-MIAIR_INLINE void miair_store_block(uint64_t *out, size_t class_stride, const uint64_t *m)
+/* Stores the bitmap words m[c] of one block for the classes c in mask (a constant). */
+MIAIR_INLINE void miair_store_block(uint64_t *out, size_t class_stride, const uint64_t *m, unsigned mask)
 {
     MIAIR_UNROLL
     for (int c = 0; c < MIAIR_CLS_COUNT; c++)
-        out[(size_t)c * class_stride] = m[c];
+        if ((mask >> c) & 1)
+            out[(size_t)c * class_stride] = m[c];
 }
+
+/* The body of a classify kernel: whole blocks, then the last one zero-padded (bits past len 0),
+ * for the classes in MASK, a constant (block(p, ctx, m, MASK) computes m[c] for those). */
+#define MIAIR_CLASSIFY_BODY(buf, len, out, class_stride, block_stride, block, ctx, MASK)             \
+    do {                                                                                           \
+        uint64_t m_[MIAIR_CLS_COUNT];                                                              \
+        size_t b_ = 0;                                                                             \
+        for (; (len) - b_ * MIAIR_BLOCK >= MIAIR_BLOCK; b_++) {                                    \
+            block((buf) + b_ * MIAIR_BLOCK, ctx, m_, MASK);                                        \
+            miair_store_block((out) + b_ * (block_stride), class_stride, m_, MASK);                \
+        }                                                                                          \
+        const size_t rest_ = (len) - b_ * MIAIR_BLOCK;                                             \
+        if (rest_) {                                                                               \
+            uint8_t tmp_[MIAIR_BLOCK] = {0};                                                       \
+            memcpy(tmp_, (buf) + b_ * MIAIR_BLOCK, rest_);                                         \
+            block(tmp_, ctx, m_, MASK);                                                            \
+            const uint64_t keep_ = (1ull << rest_) - 1;                                            \
+            MIAIR_UNROLL                                                                           \
+            for (int c_ = 0; c_ < MIAIR_CLS_COUNT; c_++)                                           \
+                if (((MASK) >> c_) & 1)                                                            \
+                    m_[c_] &= keep_;                                                               \
+            miair_store_block((out) + b_ * (block_stride), class_stride, m_, MASK);                \
+        }                                                                                          \
+    } while (0)
+
+/* Defines classify_SUF (all classes) and classify_text_SUF (MIAIR_CLS_TEXT_MASK) over
+ * block(p, &ctx, m, mask), ctx a CTX_TYPE initialized with CTX_INIT. */
+#define MIAIR_DEFINE_CLASSIFY(SUF, block, CTX_TYPE, CTX_INIT)                                      \
+    static void classify_##SUF(const uint8_t *buf, size_t len, uint64_t *out, size_t class_stride, \
+                               size_t block_stride)                                                \
+    {                                                                                              \
+        const CTX_TYPE ctx_ = CTX_INIT;                                                            \
+        MIAIR_CLASSIFY_BODY(buf, len, out, class_stride, block_stride, block, &ctx_, MIAIR_CLS_ALL_MASK); \
+    }                                                                                              \
+    static void classify_text_##SUF(const uint8_t *buf, size_t len, uint64_t *out,                 \
+                                    size_t class_stride, size_t block_stride)                      \
+    {                                                                                              \
+        const CTX_TYPE ctx_ = CTX_INIT;                                                            \
+        MIAIR_CLASSIFY_BODY(buf, len, out, class_stride, block_stride, block, &ctx_, MIAIR_CLS_TEXT_MASK); \
+    }
 
 /* Calls body(args..., n) with n = nsets (clamped to MIAIR_BYTESETS_MAX) as a
  * compile-time constant, so that the per-set loops of a byteset_bits body

@@ -30,7 +30,8 @@ struct nib_tables {
     uint8x16_t a_lo, a_hi, b_lo, b_hi, w;
 };
 
-MIAIR_INLINE void classify_block(const uint8_t *p, const struct nib_tables *nt, uint64_t m[MIAIR_CLS_COUNT])
+MIAIR_INLINE void classify_block(const uint8_t *p, const struct nib_tables *nt, uint64_t m[MIAIR_CLS_COUNT],
+                                 unsigned mask)
 {
     const uint8x16_t low4 = vdupq_n_u8(0x0F);
     uint8x16_t x[4], a[4], b[4], r[4];
@@ -47,50 +48,32 @@ MIAIR_INLINE void classify_block(const uint8_t *p, const struct nib_tables *nt, 
         for (int h = 0; h < 4; h++)                                                                \
             r[h] = (expr);                                                                         \
     } while (0)
-    CLASS_MASK(vtstq_u8(b[h], b[h]));
-    m[MIAIR_CLS_SPACE] = mask64(r, nt->w);
-    CLASS_MASK(vtstq_u8(a[h], vdupq_n_u8(MIAIR_NIB_A_WORD)));
-    m[MIAIR_CLS_WORD] = mask64(r, nt->w);
-    CLASS_MASK(vtstq_u8(a[h], vdupq_n_u8(MIAIR_NIB_A_TERM)));
-    m[MIAIR_CLS_TERM] = mask64(r, nt->w);
-    CLASS_MASK(vtstq_u8(a[h], vdupq_n_u8(MIAIR_NIB_A_UPPER)));
-    m[MIAIR_CLS_UPPER] = mask64(r, nt->w);
+#define CLASS(c, expr)                                                                             \
+    do {                                                                                           \
+        if ((mask >> (c)) & 1) {                                                                   \
+            CLASS_MASK(expr);                                                                      \
+            m[c] = mask64(r, nt->w);                                                               \
+        }                                                                                          \
+    } while (0)
+    CLASS(MIAIR_CLS_SPACE, vtstq_u8(b[h], b[h]));
+    CLASS(MIAIR_CLS_WORD, vtstq_u8(a[h], vdupq_n_u8(MIAIR_NIB_A_WORD)));
+    CLASS(MIAIR_CLS_TERM, vtstq_u8(a[h], vdupq_n_u8(MIAIR_NIB_A_TERM)));
+    CLASS(MIAIR_CLS_UPPER, vtstq_u8(a[h], vdupq_n_u8(MIAIR_NIB_A_UPPER)));
     MIAIR_UNROLL
-    for (int s = 0; s < MIAIR_SINGLE_COUNT; s++) {
-        CLASS_MASK(vceqq_u8(x[h], vdupq_n_u8(MIAIR_SINGLE_BYTES[s])));
-        m[MIAIR_SINGLE_FIRST + s] = mask64(r, nt->w);
-    }
-    CLASS_MASK(vtstq_u8(x[h], vdupq_n_u8(0x80)));
-    m[MIAIR_CLS_NONASCII] = mask64(r, nt->w);
+    for (int s = 0; s < MIAIR_SINGLE_COUNT; s++)
+        CLASS(MIAIR_SINGLE_FIRST + s, vceqq_u8(x[h], vdupq_n_u8(MIAIR_SINGLE_BYTES[s])));
+    CLASS(MIAIR_CLS_NONASCII, vtstq_u8(x[h], vdupq_n_u8(0x80)));
     /* 0x80-0xBF: (x & 0xC0) == 0x80 */
-    CLASS_MASK(vceqq_u8(vandq_u8(x[h], vdupq_n_u8(0xC0)), vdupq_n_u8(0x80)));
-    m[MIAIR_CLS_CONT] = mask64(r, nt->w);
+    CLASS(MIAIR_CLS_CONT, vceqq_u8(vandq_u8(x[h], vdupq_n_u8(0xC0)), vdupq_n_u8(0x80)));
+#undef CLASS
 #undef CLASS_MASK
 }
 
-static void classify_neon(const uint8_t *buf, size_t len, uint64_t *out, size_t class_stride,
-                          size_t block_stride)
-{
-    const struct nib_tables nt = {vld1q_u8(MIAIR_NIB_A_LO), vld1q_u8(MIAIR_NIB_A_HI),
-                                  vld1q_u8(MIAIR_NIB_B_LO), vld1q_u8(MIAIR_NIB_B_HI),
-                                  vld1q_u8(BIT_WEIGHTS)};
-    uint64_t m[MIAIR_CLS_COUNT];
-    size_t b = 0;
-    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
-        classify_block(buf + b * MIAIR_BLOCK, &nt, m);
-        miair_store_block(out + b * block_stride, class_stride, m);
-    }
-    size_t rest = len - b * MIAIR_BLOCK;
-    if (rest) {
-        uint8_t tmp[MIAIR_BLOCK] = {0};
-        memcpy(tmp, buf + b * MIAIR_BLOCK, rest);
-        classify_block(tmp, &nt, m);
-        uint64_t keep = (1ull << rest) - 1;
-        for (int c = 0; c < MIAIR_CLS_COUNT; c++)
-            m[c] &= keep;
-        miair_store_block(out + b * block_stride, class_stride, m);
-    }
-}
+#define NIB_TABLES_NEON                                                                            \
+    {vld1q_u8(MIAIR_NIB_A_LO), vld1q_u8(MIAIR_NIB_A_HI), vld1q_u8(MIAIR_NIB_B_LO), vld1q_u8(MIAIR_NIB_B_HI),     \
+     vld1q_u8(BIT_WEIGHTS)}
+
+MIAIR_DEFINE_CLASSIFY(neon, classify_block, struct nib_tables, NIB_TABLES_NEON)
 
 static void byte_histogram_neon(const uint8_t *buf, size_t len, uint64_t counts[256])
 {
@@ -322,6 +305,7 @@ static int utf8_valid_neon(const uint8_t *buf, size_t len)
 const struct miair_kernels miair_kernels_neon = {
     .isa = "neon",
     .classify = classify_neon,
+    .classify_text = classify_text_neon,
     .byte_histogram = byte_histogram_neon,
     .utf8_histogram = utf8_histogram_neon,
     .count_byte = count_byte_neon,

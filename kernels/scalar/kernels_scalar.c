@@ -19,8 +19,9 @@ static inline uint64_t pack8(uint64_t x)
 
 /* Classifies one full 64-byte block: m[c] = bitmap of class c. Table lookup
  * per byte, then a bit transpose 8 bytes at a time by multiplication. */
-MIAIR_INLINE void classify_block(const uint8_t *p, uint64_t m[MIAIR_CLS_COUNT])
+MIAIR_INLINE void classify_block(const uint8_t *p, const int *unused, uint64_t m[MIAIR_CLS_COUNT], unsigned mask)
 {
+    (void)unused;
     memset(m, 0, sizeof(uint64_t) * MIAIR_CLS_COUNT);
     for (int j = 0; j < 8; j++) {
         uint64_t lo = 0, hi = 0;
@@ -32,33 +33,16 @@ MIAIR_INLINE void classify_block(const uint8_t *p, uint64_t m[MIAIR_CLS_COUNT])
         }
         MIAIR_UNROLL
         for (int k = 0; k < 8; k++)
-            m[k] |= pack8((lo >> k) & MIAIR_SWAR_ONES) << (8 * j);
+            if ((mask >> k) & 1)
+                m[k] |= pack8((lo >> k) & MIAIR_SWAR_ONES) << (8 * j);
         MIAIR_UNROLL
         for (int k = 8; k < MIAIR_CLS_COUNT; k++)
-            m[k] |= pack8((hi >> (k - 8)) & MIAIR_SWAR_ONES) << (8 * j);
+            if ((mask >> k) & 1)
+                m[k] |= pack8((hi >> (k - 8)) & MIAIR_SWAR_ONES) << (8 * j);
     }
 }
 
-static void classify_scalar(const uint8_t *buf, size_t len, uint64_t *out, size_t class_stride,
-                            size_t block_stride)
-{
-    uint64_t m[MIAIR_CLS_COUNT];
-    size_t b = 0;
-    for (; len - b * MIAIR_BLOCK >= MIAIR_BLOCK; b++) {
-        classify_block(buf + b * MIAIR_BLOCK, m);
-        miair_store_block(out + b * block_stride, class_stride, m);
-    }
-    size_t rest = len - b * MIAIR_BLOCK;
-    if (rest) {
-        uint8_t tmp[MIAIR_BLOCK] = {0};
-        memcpy(tmp, buf + b * MIAIR_BLOCK, rest);
-        classify_block(tmp, m);
-        uint64_t keep = (1ull << rest) - 1;
-        for (int c = 0; c < MIAIR_CLS_COUNT; c++)
-            m[c] &= keep;
-        miair_store_block(out + b * block_stride, class_stride, m);
-    }
-}
+MIAIR_DEFINE_CLASSIFY(scalar, classify_block, int, 0)
 
 static void byte_histogram_scalar(const uint8_t *buf, size_t len, uint64_t counts[256])
 {
@@ -195,6 +179,7 @@ static int utf8_valid_scalar(const uint8_t *buf, size_t len)
 const struct miair_kernels miair_kernels_scalar = {
     .isa = "scalar",
     .classify = classify_scalar,
+    .classify_text = classify_text_scalar,
     .byte_histogram = byte_histogram_scalar,
     .utf8_histogram = utf8_histogram_scalar,
     .count_byte = count_byte_scalar,
