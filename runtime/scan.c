@@ -128,8 +128,10 @@ static long *run_counter(const miair_engine *e, miair_scratch *s, int id) {
  * and ends in order; a run's characters are its bits that are not continuation bytes.
  * counter: a match that only adds 1 to it is counted here, without the match's record
  * (run_counter), or NULL. */
-static miair_status runs_block(const miair_engine *e, miair_scratch *s, const miair_text *t, miair_result *r, int id,
-                               long *counter, size_t pos0, uint64_t R, uint64_t CT, unsigned valid) {
+static inline __attribute__((always_inline)) miair_status runs_block(const miair_engine *e, miair_scratch *s,
+                                                                     const miair_text *t, miair_result *r, int id,
+                                                                     long *counter, size_t pos0, uint64_t R,
+                                                                     uint64_t CT, unsigned valid) {
     const uint64_t V = bits_below(valid), prev = s->in_run[id] ? 1 : 0;
     const miair_prefilter *pf = &e->pf[id];
     if (counter && pf->run_pairs_only && pf->run_min == 2) {
@@ -583,10 +585,13 @@ miair_status miair_window_scan(const miair_engine *e, miair_scratch *s, const mi
         }
         wcarry = W >> 63;
         ncarry = N >> 63;
-        for (int k = 0; k < e->nruns; k++)
-            if (((s->rx_only >> e->run_ids[k]) & 1) &&
-                (st = runs_block(e, s, t, r, e->run_ids[k], counters[k], pos0, R[k], CT, (unsigned)valid)))
-                return st;
+        for (int k = 0; k < e->nruns; k++) {
+            if (!((s->rx_only >> e->run_ids[k]) & 1)) continue;
+            /* two copies of runs_block: with a counter, and without (NULL known there) */
+            st = counters[k] ? runs_block(e, s, t, r, e->run_ids[k], counters[k], pos0, R[k], CT, (unsigned)valid)
+                             : runs_block(e, s, t, r, e->run_ids[k], NULL, pos0, R[k], CT, (unsigned)valid);
+            if (st) return st;
+        }
         while (C) {
             size_t p = pos0 + (size_t)__builtin_ctzll(C);
             C &= C - 1;
