@@ -8,7 +8,7 @@
  * initialization; miair_analyze() keeps its working memory per thread
  * between calls (freed when the thread exits, or after a document above
  * 4 MiB), so that analyzing documents one by one does not rebuild it. It
- * includes the distinct words seen so far (up to 65,536 of them, a few MiB;
+ * includes the distinct words seen so far (up to 4,096 of them, well under 1 MiB;
  * cleared beyond that): a record never depends on the documents before it. */
 #ifndef MIAIR_H
 #define MIAIR_H

@@ -213,7 +213,9 @@ typedef struct {
     uint32_t gen;
     uint32_t needles; /* bit i: needle i of miair_needle_found occurs in the word */
 } miair_word;
-#define MIAIR_LEXICON_MAX 65536
+/* Small enough for the lexicon's tables to stay in a core's cache: a larger one (65,536) made the
+ * python docs 10% slower (their vocabulary is large and varied); seed documents use ~60 words. */
+#define MIAIR_LEXICON_MAX 4096
 
 /* Token / sentence / paragraph machine (carried across windows). */
 typedef struct {

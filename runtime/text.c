@@ -717,7 +717,13 @@ void miair_lexicon_prepare(miair_scratch *s, const miair_engine *e) {
     if (s->lexicon_engine == e->serial && s->words.len / sizeof(miair_word) <= MIAIR_LEXICON_MAX) return;
     s->lexicon_engine = e->serial;
     s->words.len = s->word_keys.len = 0;
-    if (s->word_index) memset(s->word_index, 0, s->word_slots * sizeof *s->word_index);
+    if (s->word_slots > 4 * MIAIR_LEXICON_MAX) { /* grown by one document's many words: start small again */
+        free(s->word_index);
+        s->word_index = NULL;
+        s->word_slots = 0;
+    } else if (s->word_index) {
+        memset(s->word_index, 0, s->word_slots * sizeof *s->word_index);
+    }
     if (s->word_recent) memset(s->word_recent, 0, MIAIR_WORD_RECENT * sizeof *s->word_recent);
 }
 
