@@ -32,8 +32,11 @@ static inline unsigned miair_popcount64(uint64_t x) {
 
 /* The functions whose loops count bits (miair_window_text and what it inlines): on x86-64 built
  * without POPCNT, GCC clones them for CPUs that have it (chosen once at load by an ifunc) and
- * turns the SWAR form above into the instruction there. */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__POPCNT__)
+ * turns the SWAR form above into the instruction there. Not under ThreadSanitizer or
+ * AddressSanitizer: their instrumented ifunc resolver runs before the sanitizer is set up (a
+ * crash at load, seen with -fsanitize=thread). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__POPCNT__) &&                   \
+    !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 #define MIAIR_POPCNT_CLONES __attribute__((target_clones("popcnt", "default")))
 #else
 #define MIAIR_POPCNT_CLONES
