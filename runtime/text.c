@@ -363,8 +363,9 @@ static inline long word_find(const miair_scratch *s, const uint8_t *key, size_t 
 }
 
 /* Slot of a short word in the recent-word cache: the top byte of one multiplication of its key
- * words and length folded together (k1 shifted, so that a word's two halves do not cancel). (A key of at most 16 bytes is its two key words: words hold no NUL byte, NUL
- * is not \w, so the zero padding tells the length and a hit compares the key words only.) */
+ * words and length folded together (k1 shifted, so that a word's two halves do not cancel).
+ * (A key of at most 16 bytes is its two key words: words hold no NUL byte, NUL is not \w, so
+ * the zero padding tells the length and a hit compares the key words only.) */
 static inline size_t recent_slot(uint64_t k0, uint64_t k1, size_t len) {
     uint64_t x = (k0 ^ (k1 << 1) ^ len) * 0x9E3779B97F4A7C15ull;
     return (size_t)(x >> 56) & (MIAIR_WORD_RECENT - 1);
