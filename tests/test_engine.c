@@ -1857,8 +1857,9 @@ static void test_thread_scratch_reuse(void **state)
     char *big = malloc(big_len + 1);
     assert_non_null(big);
     for (size_t i = 0; i < big_len; i++) big[i] = "Word some THIS. \n## Head\n"[i % 24];
-    const char *docs[] = {MIXED_DOC, "a\xff\xfe" "b\xe2\x82 this", big, "The API function.", MIXED_DOC, ""};
-    const size_t lens[] = {strlen(MIXED_DOC), 14, big_len, 17, strlen(MIXED_DOC), 0};
+    static const char bad[] = "a\xff\xfe" "b\xe2\x82 this"; /* invalid UTF-8 */
+    const char *docs[] = {MIXED_DOC, bad, big, "The API function.", MIXED_DOC, ""};
+    const size_t lens[] = {strlen(MIXED_DOC), sizeof bad - 1, big_len, 17, strlen(MIXED_DOC), 0};
     const miair_engine *engines[] = {g_engine, small};
     for (int round = 0; round < 2; round++)
         for (size_t i = 0; i < N_OF(docs); i++) {
