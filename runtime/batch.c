@@ -5,16 +5,18 @@
  * takes the largest unstarted big document of the window (more than twice
  * the mean size), else the first unstarted one, as long as the bytes of the
  * documents started but not yet delivered stay within window_bytes (the
- * document at head is always allowed, so the batch always progresses). A finished outcome waits in a ring slot (position mod
- * window) until every earlier one has been delivered; whichever worker finds
- * the outcome at head ready delivers it and every ready one after it, one
- * thread at a time, outside the lock. Memory is therefore bounded by the
- * window, and the delivered sequence does not depend on the thread count.
+ * document at head is always allowed, so the batch always progresses). Claiming takes the batch's
+ * mutex, once for up to BATCH_CLAIM small documents. A finished outcome waits in a ring slot
+ * (position mod window) until every earlier one has been delivered; a worker that has published
+ * its outcomes takes the delivering role if no other thread holds it and delivers the ready
+ * outcomes at head, in order: no lock per record (deliver_ready says why none is missed). Memory
+ * is therefore bounded by the window, and the delivered sequence does not depend on the thread
+ * count.
  *
  * Each worker owns one miair_scratch and one read buffer for the whole batch,
- * and keeps the results and JSON buffers of its delivered outcomes (handed back
- * to it) for its next documents (miair_analyze_reuse, miair_result_to_json_buf):
- * the steady state allocates nothing per document.
+ * and keeps the results and JSON buffers of its delivered outcomes (given back
+ * to it through a ring when another thread delivered them) for its next documents
+ * (miair_analyze_reuse, miair_result_to_json_buf): the steady state allocates nothing per document.
  * Sizes of PATH documents without a size_hint come from a parallel stat()
  * pass before the first document starts. */
 #ifndef _POSIX_C_SOURCE
@@ -51,6 +53,7 @@
 #define BATCH_BIG_FACTOR 2.0                             /* "big": more than 2x the mean size */
 #define BATCH_CLAIM 4                                    /* documents a worker claims at once ... */
 #define BATCH_CLAIM_MAX_BYTES ((uint64_t)64 << 10)       /* ... when each is at most 64 KiB */
+#define BATCH_BACK_MAX 1024                              /* ring of outcomes given back: at most this + a claim */
 #define BATCH_SPARE 8                                    /* outcomes' memory kept per thread for reuse ... */
 #define BATCH_SPARE_MAX_BYTES ((size_t)256 << 10)        /* ... when each part is at most 256 KiB */
 #define READ_CHUNK_MIN ((size_t)1 << 16)                 /* first allocation when the size is unknown */
@@ -233,7 +236,7 @@ int miair_batch_threads(int threads)
 
 /* ------------------------------------------------------------------ the batch */
 
-enum { SLOT_EMPTY = 0, SLOT_RUNNING, SLOT_DONE };
+enum { SLOT_EMPTY = 0, SLOT_DONE }; /* a slot is empty until its outcome is published */
 
 /* A slot and a thread's counters start on a cache line of their own (and fill whole lines), so
  * that the threads writing them share no line with each other or with other data. */
@@ -252,24 +255,35 @@ typedef struct {
     miair_cached hit;  /* hit.json is json */
 } slot;
 
+/* A delivered outcome's memory on its way back to the thread that produced it. */
+struct handed {
+    miair_result *result;
+    char *json;
+    size_t json_cap;
+};
+
+/* Outcomes a thread produced and another thread delivered come back to it through this ring, so
+ * that their memory is reused by the thread whose malloc arena and caches it came from. One writer
+ * at a time, the deliverer (deliverers follow each other through batch.delivering, which orders
+ * their writes), and one reader, the owner; no lock. tail and head sit on lines of their own. */
+typedef struct {
+    _Alignas(BATCH_LINE) size_t tail; /* entries published (deliverer: release; owner: acquire) */
+    size_t tail_next;                 /* entries written, published at the end of a delivery run */
+    _Alignas(BATCH_LINE) size_t head; /* entries taken back (owner: release; deliverer: acquire) */
+    struct handed *e;                 /* cap entries, fixed for the batch */
+    size_t cap;
+} back_ring;
+
 /* Per-thread counters, padded apart so threads do not share cache lines. */
 typedef struct {
     _Alignas(BATCH_LINE) double stat_s;
     double read_s, analyze_s, json_s, wait_s;
-    /* Outcomes this thread produced and another thread delivered: freed by this
-     * thread (under the lock handed over, freed outside it), so that memory goes
-     * back to the malloc arena and cache it came from instead of migrating. */
-    struct handed {
-        miair_result *result;
-        char *json;
-        size_t json_cap;
-    } *g;
-    size_t g_n, g_cap;
     /* Results and JSON buffers of delivered outcomes, kept for this thread's next documents (their
      * memory reused: no malloc/free per document in steady state); this thread only. */
     miair_result *spare_r[BATCH_SPARE];
     miair_buf spare_j[BATCH_SPARE];
     size_t n_spare_r, n_spare_j;
+    back_ring back;
 } thread_acc;
 
 /* n zeroed elements of size sz (a multiple of BATCH_LINE), on a line boundary; free() releases it. */
@@ -294,26 +308,39 @@ typedef struct {
     miair_digest digest;     /* the engine digest (cache keys) */
 
     uint64_t *size;          /* scheduling size of each document */
-    unsigned char *started;  /* per document */
+    unsigned char *started;  /* per document (claiming: under mu) */
     slot *ring;              /* window slots; document j uses ring[j % window] */
     size_t window;
     uint64_t window_bytes;
-
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    size_t head;             /* next position to deliver */
-    size_t lo;               /* first unstarted position (>= head) */
     size_t *big;             /* positions of big documents, ascending (see pick) */
-    size_t n_big, big_lo;    /* count; first one possibly unstarted */
-    size_t n_started;
-    uint64_t held_bytes;     /* sizes of documents started and not delivered */
-    int delivering;          /* a thread is in the delivery loop */
-    int stop;                /* the callback asked to stop */
+    size_t n_big;            /* their count */
     int threads;             /* team size */
+    thread_acc *acc;
+
+    /* The fields above are read by every thread and written only before the workers start (and
+     * n_big, threads in the size pass); what the threads write comes in groups of its own cache
+     * lines below, so that claiming or delivering does not take lines the others read.
+     *
+     * Claiming: the mutex guards pick and what only claimers write, on one line with it. Delivery
+     * takes no lock: slots are published with atomic stores, one thread at a time delivers
+     * (delivering), and the window's start (head, delivered_bytes), stop and waiting are atomics
+     * that claimers only read. */
+    _Alignas(BATCH_LINE) pthread_mutex_t mu;
+    size_t lo;               /* first unstarted position (>= head); n when all have started */
+    size_t big_lo;           /* first big document possibly unstarted */
+    uint64_t claimed_bytes;  /* sizes of the documents started */
+
+    /* the window: moved by the deliverer, read by the claimers */
+    _Alignas(BATCH_LINE) size_t head; /* next position to deliver */
+    uint64_t delivered_bytes; /* sizes of the documents delivered (held: claimed - delivered) */
+    int stop;                /* the callback asked to stop */
+    int waiting;             /* threads waiting on cv for the window to move */
+
+    _Alignas(BATCH_LINE) pthread_cond_t cv;
     int sized;               /* threads done with the size pass */
 
-    thread_acc *acc;
-    miair_batch_stats st;    /* delivery counters (touched by the deliverer only) */
+    _Alignas(BATCH_LINE) int delivering; /* a thread is in the delivery loop */
+    _Alignas(BATCH_LINE) miair_batch_stats st; /* delivery counters (the deliverer only) */
 } batch;
 
 #define PICK_WAIT ((size_t)-1)
@@ -330,9 +357,13 @@ typedef struct {
  * document at head is rarely the one holding the window back. */
 static size_t pick(batch *b)
 {
-    if (b->n_started == b->n)
+    if (b->lo == b->n)
         return PICK_NONE;
-    size_t hi = b->head + b->window;
+    /* seq_cst loads: a thread about to wait has announced it (waiting) before this read, and the
+     * deliverer reads waiting after publishing head and delivered_bytes (deliver_ready) */
+    const size_t head = __atomic_load_n(&b->head, __ATOMIC_SEQ_CST);
+    const uint64_t held = b->claimed_bytes - __atomic_load_n(&b->delivered_bytes, __ATOMIC_SEQ_CST);
+    size_t hi = head + b->window;
     if (hi > b->n)
         hi = b->n;
     size_t best = PICK_WAIT;
@@ -343,7 +374,7 @@ static size_t pick(batch *b)
         size_t j = b->big[k];
         if (b->started[j])
             continue;
-        if (b->held_bytes + b->size[j] > b->window_bytes && b->held_bytes != 0)
+        if (held + b->size[j] > b->window_bytes && held != 0)
             continue;
         if (best == PICK_WAIT || b->size[j] > best_size) {
             best = j;
@@ -351,7 +382,7 @@ static size_t pick(batch *b)
         }
     }
     if (best == PICK_WAIT && b->lo < hi &&
-        (b->held_bytes + b->size[b->lo] <= b->window_bytes || b->held_bytes == 0 || b->lo == b->head))
+        (held + b->size[b->lo] <= b->window_bytes || held == 0 || b->lo == head))
         best = b->lo;
     return best;
 }
@@ -377,25 +408,7 @@ static void free_slot(slot *s)
     s->json = NULL;
     s->json_cap = 0;
     s->looked_up = s->cached = 0;
-    s->state = SLOT_EMPTY;
-}
-
-/* Gives the slot's memory back to the thread that allocated it (under the lock);
- * 0 when the list cannot grow (the caller frees it then). */
-static int hand_back(thread_acc *owner, const slot *s)
-{
-    if (!s->result && !s->json)
-        return 1;
-    if (owner->g_n == owner->g_cap) {
-        size_t nc = owner->g_cap ? 2 * owner->g_cap : 16;
-        struct handed *g = realloc(owner->g, nc * sizeof *g);
-        if (!g)
-            return 0;
-        owner->g = g;
-        owner->g_cap = nc;
-    }
-    owner->g[owner->g_n++] = (struct handed){s->result, s->json, s->json_cap};
-    return 1;
+    __atomic_store_n(&s->state, SLOT_EMPTY, __ATOMIC_RELAXED);
 }
 
 /* Memory a result holds beyond its struct. */
@@ -431,72 +444,112 @@ static void spares_free(thread_acc *acc)
         miair_buf_release(&acc->spare_j[--acc->n_spare_j]);
 }
 
-/* Frees the outcomes handed back to this thread; called with the lock held,
- * releases it while freeing when there is anything to free. */
-static void free_handed_back(batch *b, thread_acc *acc)
+/* The delivered slot's memory goes back to the thread that produced it: kept at once when that is
+ * the deliverer, else written to the owner's ring (freed here when the ring is full). Deliverer
+ * only; the slot is left empty. */
+static void give_back(batch *b, thread_acc *me, slot *s)
 {
-    if (!acc->g_n)
-        return;
-    struct handed *g = acc->g;
-    const size_t n = acc->g_n, cap = acc->g_cap;
-    acc->g = NULL;
-    acc->g_n = acc->g_cap = 0;
-    pthread_mutex_unlock(&b->mu);
-    for (size_t k = 0; k < n; k++)
-        recycle(acc, g[k].result, g[k].json, g[k].json_cap);
-    pthread_mutex_lock(&b->mu);
-    if (!acc->g) { /* keep the array for the next round */
-        acc->g = g;
-        acc->g_cap = cap;
+    thread_acc *owner = &b->acc[s->owner];
+    if (owner == me) {
+        recycle(me, s->result, s->json, s->json_cap);
     } else {
-        free(g);
+        back_ring *r = &owner->back;
+        if (r->tail_next - __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) < r->cap) {
+            r->e[r->tail_next % r->cap] = (struct handed){s->result, s->json, s->json_cap};
+            r->tail_next++;
+        } else {
+            miair_result_free(s->result);
+            miair_free(s->json);
+        }
+    }
+    s->result = NULL;
+    s->json = NULL;
+    free_slot(s);
+}
+
+/* Publishes the entries written to the threads' rings during a delivery run. Deliverer only. */
+static void publish_back(batch *b)
+{
+    for (int t = 0; t < b->threads; t++) {
+        back_ring *r = &b->acc[t].back;
+        if (r->tail_next != __atomic_load_n(&r->tail, __ATOMIC_RELAXED))
+            __atomic_store_n(&r->tail, r->tail_next, __ATOMIC_RELEASE);
     }
 }
 
-/* Delivers every ready outcome at head, in order. Called with the lock held;
- * releases it around each callback. */
-static void deliver_ready(batch *b)
+/* Takes back the outcomes other threads delivered for this one (their memory to the spares). */
+static void take_back(thread_acc *acc)
 {
-    if (b->delivering)
+    back_ring *r = &acc->back;
+    const size_t t = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+    size_t h = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+    if (h == t)
         return;
-    b->delivering = 1;
-    while (!b->stop && b->head < b->n && b->ring[b->head % b->window].state == SLOT_DONE) {
-        slot *s = &b->ring[b->head % b->window];
-        pthread_mutex_unlock(&b->mu);
-
-        const miair_batch_item *it = &s->item;
-        b->st.documents++;
-        if (it->status == MIAIR_OK) {
-            b->st.analyzed++;
-            b->st.bytes += it->bytes;
-            if (s->cached ? !s->hit.empty : !miair_result_is_empty(it->result))
-                b->st.patterns_ran++;
-        } else {
-            b->st.errors++;
-        }
-        if (s->looked_up) {
-            b->st.cache_hits += s->cached != 0;
-            b->st.cache_misses += s->cached == 0;
-        }
-        double t0 = miair_now();
-        int rc = b->fn ? b->fn(b->user, it) : 0;
-        b->st.deliver_seconds += miair_now() - t0;
-
-        pthread_mutex_lock(&b->mu);
-        /* the outcome goes back to the thread that produced it, this one included: freed outside
-         * the lock (free_handed_back), so that the other thread's next claim does not wait */
-        if (hand_back(&b->acc[s->owner], s)) {
-            s->result = NULL;
-            s->json = NULL;
-        }
-        free_slot(s);
-        b->held_bytes -= b->size[b->head];
-        b->head++;
-        if (rc != 0)
-            b->stop = 1;
-        pthread_cond_broadcast(&b->cv);
+    for (; h != t; h++) {
+        const struct handed *g = &r->e[h % r->cap];
+        recycle(acc, g->result, g->json, g->json_cap);
     }
-    b->delivering = 0;
+    __atomic_store_n(&r->head, h, __ATOMIC_RELEASE);
+}
+
+#define DELIVER_RUN 32 /* outcomes delivered before head is published and waiting threads woken */
+
+/* Delivers every ready outcome at head, in order, unless another thread is doing so. No lock: the
+ * producers publish their slots (SLOT_DONE, seq_cst) before calling this, and a deliverer looks at
+ * the slot at head once more after giving up the role, so an outcome published while it was
+ * finishing is either seen there or delivered by its producer (one of the two seq_cst pairs of
+ * store-then-load must see the other's store). */
+static void deliver_ready(batch *b, thread_acc *me)
+{
+    while (!__atomic_exchange_n(&b->delivering, 1, __ATOMIC_SEQ_CST)) {
+        size_t h = __atomic_load_n(&b->head, __ATOMIC_RELAXED);
+        int more;
+        do {
+            const size_t h0 = h;
+            uint64_t freed = 0;
+            int rc = 0;
+            while (h < b->n && h - h0 < DELIVER_RUN && !__atomic_load_n(&b->stop, __ATOMIC_RELAXED) &&
+                   __atomic_load_n(&b->ring[h % b->window].state, __ATOMIC_ACQUIRE) == SLOT_DONE) {
+                slot *s = &b->ring[h % b->window];
+                const miair_batch_item *it = &s->item;
+                b->st.documents++;
+                if (it->status == MIAIR_OK) {
+                    b->st.analyzed++;
+                    b->st.bytes += it->bytes;
+                    if (s->cached ? !s->hit.empty : !miair_result_is_empty(it->result))
+                        b->st.patterns_ran++;
+                } else {
+                    b->st.errors++;
+                }
+                if (s->looked_up) {
+                    b->st.cache_hits += s->cached != 0;
+                    b->st.cache_misses += s->cached == 0;
+                }
+                double t0 = miair_now();
+                rc = b->fn ? b->fn(b->user, it) : 0;
+                b->st.deliver_seconds += miair_now() - t0;
+                give_back(b, me, s);
+                freed += b->size[h];
+                h++;
+                if (rc != 0)
+                    __atomic_store_n(&b->stop, 1, __ATOMIC_SEQ_CST);
+            }
+            more = h - h0 == DELIVER_RUN;
+            publish_back(b);
+            /* the slots emptied above are claimed only after a claimer reads the new head */
+            __atomic_store_n(&b->delivered_bytes, b->delivered_bytes + freed, __ATOMIC_SEQ_CST);
+            __atomic_store_n(&b->head, h, __ATOMIC_SEQ_CST);
+            if (__atomic_load_n(&b->waiting, __ATOMIC_SEQ_CST)) {
+                pthread_mutex_lock(&b->mu);
+                pthread_cond_broadcast(&b->cv);
+                pthread_mutex_unlock(&b->mu);
+            }
+        } while (more);
+        __atomic_store_n(&b->delivering, 0, __ATOMIC_SEQ_CST);
+        if (h >= b->n || __atomic_load_n(&b->stop, __ATOMIC_SEQ_CST) ||
+            __atomic_load_n(&b->ring[h % b->window].state, __ATOMIC_SEQ_CST) != SLOT_DONE)
+            return;
+    }
 }
 
 /* The result cache (miair_batch_run_cached): looks the document up; 1 on a
@@ -668,36 +721,33 @@ static void process(batch *b, size_t j, slot *s, miair_scratch *scratch, int scr
     miair_readbuf_trim(rb);
 }
 
-static void worker(batch *b, int tid)
+/* Claims the next documents to process (js, at most BATCH_CLAIM; small documents a few at a time:
+ * one lock round for all of them), waiting while the window is full. 0: nothing left, or stopped. */
+static int claim(batch *b, thread_acc *acc, size_t *js)
 {
-    thread_acc *acc = &b->acc[tid];
-    miair_scratch scratch;
-    int scratch_ok = miair_scratch_init(&scratch) == 0;
-    miair_readbuf rb = {0};
-
+    int nj = 0;
     pthread_mutex_lock(&b->mu);
-    for (;;) {
-        if (b->stop)
-            break;
+    while (!__atomic_load_n(&b->stop, __ATOMIC_SEQ_CST)) {
         size_t j = pick(b);
         if (j == PICK_NONE)
             break;
         if (j == PICK_WAIT) {
-            double t0 = miair_now();
-            pthread_cond_wait(&b->cv, &b->mu);
-            acc->wait_s += miair_now() - t0;
+            /* announced before looking again, so that a deliverer moving the window either is
+             * seen by this pick or sees waiting and wakes this thread (it takes the mutex) */
+            __atomic_add_fetch(&b->waiting, 1, __ATOMIC_SEQ_CST);
+            if (pick(b) == PICK_WAIT && !__atomic_load_n(&b->stop, __ATOMIC_SEQ_CST)) {
+                double t0 = miair_now();
+                pthread_cond_wait(&b->cv, &b->mu);
+                acc->wait_s += miair_now() - t0;
+            }
+            __atomic_sub_fetch(&b->waiting, 1, __ATOMIC_SEQ_CST);
             continue;
         }
-        /* small documents are claimed a few at a time: one lock round for all of them */
-        size_t js[BATCH_CLAIM];
-        int nj = 0;
         for (;;) {
             b->started[j] = 1;
-            b->n_started++;
             while (b->lo < b->n && b->started[b->lo])
                 b->lo++;
-            b->held_bytes += b->size[j];
-            b->ring[j % b->window].state = SLOT_RUNNING;
+            b->claimed_bytes += b->size[j];
             js[nj++] = j;
             if (nj == BATCH_CLAIM || b->size[j] > BATCH_CLAIM_MAX_BYTES)
                 break;
@@ -705,25 +755,40 @@ static void worker(batch *b, int tid)
             if (j == PICK_NONE || j == PICK_WAIT || b->size[j] > BATCH_CLAIM_MAX_BYTES)
                 break;
         }
-        pthread_mutex_unlock(&b->mu);
+        break;
+    }
+    pthread_mutex_unlock(&b->mu);
+    return nj;
+}
 
+static void worker(batch *b, int tid)
+{
+    thread_acc *acc = &b->acc[tid];
+    miair_scratch scratch;
+    int scratch_ok = miair_scratch_init(&scratch) == 0;
+    miair_readbuf rb = {0};
+    size_t js[BATCH_CLAIM];
+
+    for (;;) {
+        take_back(acc);
+        int nj = claim(b, acc, js);
+        if (nj == 0)
+            break;
         for (int q = 0; q < nj; q++)
             process(b, js[q], &b->ring[js[q] % b->window], &scratch, scratch_ok, &rb, acc, tid);
-
-        pthread_mutex_lock(&b->mu);
         for (int q = 0; q < nj; q++) {
             slot *s = &b->ring[js[q] % b->window];
             s->owner = tid;
-            s->state = SLOT_DONE;
+            __atomic_store_n(&s->state, SLOT_DONE, __ATOMIC_SEQ_CST);
         }
-        deliver_ready(b);
-        free_handed_back(b, acc);
+        deliver_ready(b, acc);
     }
-    pthread_mutex_unlock(&b->mu);
 
     if (scratch_ok)
         miair_scratch_release(&scratch);
     miair_readbuf_free(&rb);
+    pthread_mutex_lock(&b->mu); /* see batch_run after the parallel region */
+    pthread_mutex_unlock(&b->mu);
 }
 
 /* The scheduling size of document j (stat() for PATH documents without a hint). */
@@ -830,13 +895,21 @@ static miair_status batch_run(const miair_engine *e, miair_cache *cache, const m
     b.big = calloc(n ? n : 1, sizeof *b.big);
     b.ring = calloc_lines(b.window, sizeof *b.ring);
     b.acc = calloc_lines((size_t)threads, sizeof *b.acc);
-    if (!b.size || !b.started || !b.big || !b.ring || !b.acc) {
+    /* a thread's outcomes delivered and not yet taken back: at most the window and one claim */
+    const size_t back_cap = (b.window < BATCH_BACK_MAX ? b.window : BATCH_BACK_MAX) + BATCH_CLAIM;
+    struct handed *back = calloc((size_t)threads * back_cap, sizeof *back);
+    if (!b.size || !b.started || !b.big || !b.ring || !b.acc || !back) {
+        free(back);
         free(b.big);
         free(b.size);
         free(b.started);
         free(b.ring);
         free(b.acc);
         return MIAIR_ERR_NOMEM;
+    }
+    for (int t = 0; t < threads; t++) {
+        b.acc[t].back.e = back + (size_t)t * back_cap;
+        b.acc[t].back.cap = back_cap;
     }
     pthread_mutex_init(&b.mu, NULL);
     pthread_cond_init(&b.cv, NULL);
@@ -853,21 +926,22 @@ static miair_status batch_run(const miair_engine *e, miair_cache *cache, const m
     worker(&b, 0);
 #endif
 
-    /* (the workers' last unlock happens before this lock: what they wrote is visible here, also to
+    /* (each worker's last unlock happens before this lock: what they wrote is visible here, also to
      * thread checkers that do not see OpenMP's own join) */
     pthread_mutex_lock(&b.mu);
     pthread_mutex_unlock(&b.mu);
-    /* Outcomes left behind by a stop or handed back after their thread's last round. */
+    /* Outcomes left behind by a stop or given back after their thread's last round. */
     for (size_t k = 0; k < b.window; k++)
         free_slot(&b.ring[k]);
     for (int t = 0; t < threads; t++) {
-        for (size_t k = 0; k < b.acc[t].g_n; k++) {
-            miair_result_free(b.acc[t].g[k].result);
-            miair_free(b.acc[t].g[k].json);
+        back_ring *r = &b.acc[t].back;
+        for (size_t k = r->head; k != r->tail_next; k++) {
+            miair_result_free(r->e[k % r->cap].result);
+            miair_free(r->e[k % r->cap].json);
         }
-        free(b.acc[t].g);
         spares_free(&b.acc[t]);
     }
+    free(back);
 
     miair_status rc = b.stop ? MIAIR_ERR_IO : MIAIR_OK;
     if (stats) {

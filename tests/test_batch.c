@@ -459,6 +459,76 @@ static void test_stop(void **state)
     free(d);
 }
 
+/* Many tiny documents on more threads than cores, with windows down to 1: the workers finish far
+ * more often than they analyze, so the hand-over of the delivering role, the wake-ups of threads
+ * waiting for the window and the return of outcomes to the threads that produced them all run
+ * thousands of times. Every record must equal the one-thread record, in order, with the callback
+ * never entered by two threads at once. */
+typedef struct {
+    int inside;     /* callbacks running now */
+    int overlapped; /* a callback started while another was running */
+    size_t next, wrong;
+    char **ref;     /* the expected records, or NULL to collect them */
+} tiny_seen;
+
+static int on_tiny(void *user, const miair_batch_item *it)
+{
+    tiny_seen *t = user;
+    if (__atomic_add_fetch(&t->inside, 1, __ATOMIC_SEQ_CST) != 1)
+        t->overlapped = 1;
+    if (it->index != t->next++ || it->status != MIAIR_OK || !it->json)
+        t->wrong++;
+    else if (!t->ref[it->index])
+        t->ref[it->index] = strndup(it->json, it->json_len);
+    else if (strlen(t->ref[it->index]) != it->json_len || memcmp(t->ref[it->index], it->json, it->json_len) != 0)
+        t->wrong++;
+    __atomic_sub_fetch(&t->inside, 1, __ATOMIC_SEQ_CST);
+    return 0;
+}
+
+static void test_many_tiny_documents(void **state)
+{
+    (void)state;
+    enum { N = 6000 };
+    char **text = calloc(N, sizeof *text);
+    miair_batch_doc *d = calloc(N, sizeof *d);
+    for (size_t i = 0; i < N; i++) {
+        /* distinct records: different words, counts and a pattern finding every 7th */
+        char buf[160];
+        int len = snprintf(buf, sizeof buf, "# T%zu\n\nword%zu %s %zu.%s\n", i, i * 7919 % 1000,
+                           i % 3 ? "alpha beta" : "gamma", i, i % 7 ? "" : " TODO: fix");
+        text[i] = strndup(buf, (size_t)len);
+        d[i] = (miair_batch_doc){.kind = MIAIR_DOC_BUFFER, .data = text[i], .len = (size_t)len};
+    }
+    tiny_seen ref = {.ref = calloc(N, sizeof(char *))};
+    miair_batch_options o;
+    miair_batch_options_init(&o);
+    o.threads = 1;
+    o.flags = MIAIR_BATCH_JSON;
+    assert_int_equal(miair_batch_run(engine, d, N, &o, on_tiny, &ref, NULL), MIAIR_OK);
+    assert_int_equal(ref.wrong, 0);
+    assert_int_equal(ref.next, N);
+    const size_t windows[] = {0, 1, 2, 5};
+    for (int threads = 2; threads <= 8; threads *= 2)
+        for (size_t w = 0; w < sizeof windows / sizeof *windows; w++) {
+            o.threads = threads;
+            o.window = windows[w];
+            tiny_seen t = {.ref = ref.ref};
+            miair_batch_stats st;
+            assert_int_equal(miair_batch_run(engine, d, N, &o, on_tiny, &t, &st), MIAIR_OK);
+            if (t.wrong || t.overlapped || t.next != N || st.documents != N)
+                fail_msg("threads %d window %zu: %zu wrong, overlapped %d, %zu delivered", threads, windows[w],
+                         t.wrong, t.overlapped, t.next);
+        }
+    for (size_t i = 0; i < N; i++) {
+        free(ref.ref[i]);
+        free(text[i]);
+    }
+    free(ref.ref);
+    free(text);
+    free(d);
+}
+
 /* A plan callback sees every document's size before the first item. */
 typedef struct {
     size_t n;
@@ -662,6 +732,7 @@ int main(void)
         cmocka_unit_test(test_paths_and_error_isolation),
         cmocka_unit_test(test_too_big_message_and_fd),
         cmocka_unit_test(test_stop),
+        cmocka_unit_test(test_many_tiny_documents),
         cmocka_unit_test(test_plan),
         cmocka_unit_test(test_metrics_format),
     };
