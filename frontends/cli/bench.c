@@ -41,6 +41,7 @@
 #include "dispatch.h"
 #include "miair.h"
 #include "output.h"
+#include "machine.h"
 #include "seeddoc.h"
 
 /* ---- the published figures (SPEC.md section 6, from the original reports) ---- */
@@ -118,30 +119,6 @@ static double median(double *v, int n)
 {
     qsort(v, (size_t)n, sizeof *v, cmp_double);
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
-static void cpu_model(char *buf, size_t n)
-{
-    snprintf(buf, n, "unknown CPU");
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (!f)
-        return;
-    char line[512];
-    while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "model name", 10) == 0 || strncmp(line, "Model", 5) == 0 ||
-            strncmp(line, "Hardware", 8) == 0) {
-            char *c = strchr(line, ':');
-            if (!c)
-                continue;
-            c++;
-            while (*c == ' ' || *c == '\t')
-                c++;
-            c[strcspn(c, "\n")] = '\0';
-            snprintf(buf, n, "%s", c);
-            break;
-        }
-    }
-    fclose(f);
 }
 
 /* Writes a document pool: count documents of one shape, seeded (seed, k). */
@@ -1246,7 +1223,7 @@ int cmd_bench(int argc, char **argv, int full_argc, char **full_argv)
     }
 
     /* the machine and the command */
-    cpu_model(rp->cpu, sizeof rp->cpu);
+    machine_cpu_model(rp->cpu, sizeof rp->cpu);
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     rp->cores = cores > 0 ? (int)cores : 1;
     rp->all_threads = miair_batch_threads(o.threads);
