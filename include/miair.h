@@ -195,7 +195,11 @@ void miair_free(void *p);
  * the batch's mean size, else the next in input order), one reused working
  * memory per thread, and hands every document's outcome to a callback IN
  * INPUT ORDER, one call at a time, as soon as the next-in-order outcome is
- * ready. At most `window` outcomes are held at
+ * ready. The calls come from the worker threads (any of them, the calling
+ * thread included), never two at once, each finished before the next starts
+ * (what one call wrote is visible to the next without a lock of yours); a
+ * slow callback holds back only the delivery, and the workers go on until
+ * the window is full. At most `window` outcomes are held at
  * once, so memory stays bounded however many documents there are. The
  * outcomes do not depend on the thread count. A failing document yields an
  * error item; the batch continues. */
