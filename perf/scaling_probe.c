@@ -49,13 +49,14 @@ static int cmp_double(const void *a, const void *b)
 
 /* ------------------------------------------------------------------ the work of one thread */
 
-typedef enum { W_OWN_BATCH, W_PLAIN_LOOP, W_REGISTERS, W_HASH } work_kind;
+typedef enum { W_BATCH, W_PLAIN_LOOP, W_REGISTERS, W_HASH } work_kind;
 
 typedef struct {
     work_kind kind;
     const miair_engine *e;
-    const miair_batch_doc *docs; /* W_OWN_BATCH, W_PLAIN_LOOP: this thread's share */
+    const miair_batch_doc *docs; /* W_BATCH, W_PLAIN_LOOP: this job's documents */
     size_t n;
+    int batch_threads;           /* W_BATCH: the batch's threads */
     unsigned char *buf;          /* W_HASH: this thread's own bytes */
     size_t buf_len, rounds;
     size_t done;                 /* full records, or a checksum */
@@ -73,12 +74,12 @@ static void *run_job(void *arg)
 {
     job *j = arg;
     switch (j->kind) {
-    case W_OWN_BATCH: {
+    case W_BATCH: {
         miair_batch_options o;
         miair_batch_options_init(&o);
-        o.threads = 1;
+        o.threads = j->batch_threads;
         o.flags = MIAIR_BATCH_JSON;
-        if (miair_batch_run(j->e, j->docs, j->n, &o, count_record, &j->done, NULL) != MIAIR_OK)
+        if (miair_batch_run(j->e, j->docs, j->n, &o, count_record, &j->done, NULL) != MIAIR_OK || j->done != j->n)
             j->failed = 1;
         break;
     }
@@ -232,76 +233,86 @@ typedef struct {
 #define HASH_L1_BYTES ((size_t)30 << 10)
 #define HASH_L2_BYTES ((size_t)900 << 10)
 
-/* The same work split over t threads (share = 1 of t), or repeated on each (share = 0). */
-static void make_jobs(const probe_env *pe, work_kind kind, int t, size_t hash_bytes, job *jobs)
+typedef struct {
+    const char *name;
+    work_kind kind;
+    int split;         /* the documents are split over the threads; else each repeats the work */
+    int one_batch;     /* one batch of T threads on the calling thread, as miair bench runs it */
+    size_t hash_bytes; /* W_HASH */
+    const char *what;
+} probe_def;
+
+static const probe_def PROBES[] = {
+    {"batch", W_BATCH, 1, 1, 0, "miair_batch_run, 1 thread vs T (what miair bench measures)"},
+    {"own batches", W_BATCH, 1, 0, 0, "T one-thread batches, 1/T of the documents each"},
+    {"plain loop", W_PLAIN_LOOP, 1, 0, 0, "T threads of miair_analyze + miair_result_to_json, no batch"},
+    {"registers", W_REGISTERS, 0, 0, 0, "the machine: register-only integer loop on each thread"},
+    {"hash L1", W_HASH, 0, 0, HASH_L1_BYTES, "the machine: XXH3 over 30 KB on each thread"},
+    {"hash L2", W_HASH, 0, 0, HASH_L2_BYTES, "the machine: XXH3 over 900 KB on each thread"},
+};
+
+/* The jobs of t threads: the documents split t ways, each thread its own bytes. */
+static void make_jobs(const probe_env *pe, const probe_def *pd, int t, job *jobs)
 {
     for (int i = 0; i < t; i++) {
         job *j = &jobs[i];
         memset(j, 0, sizeof *j);
-        j->kind = kind;
+        j->kind = pd->kind;
         j->e = pe->e;
         size_t lo = pe->n * (size_t)i / (size_t)t, hi = pe->n * (size_t)(i + 1) / (size_t)t;
         j->docs = pe->docs + lo;
         j->n = hi - lo;
+        j->batch_threads = 1;
         j->buf = pe->bytes + (size_t)i * HASH_L2_BYTES;
-        j->buf_len = hash_bytes;
-        j->rounds = kind == W_REGISTERS ? (size_t)100 * 1000 * 1000 : (size_t)(400u << 20) / hash_bytes;
+        j->buf_len = pd->hash_bytes;
+        j->rounds = pd->kind == W_REGISTERS ? (size_t)100 * 1000 * 1000
+                    : pd->hash_bytes         ? (size_t)(400u << 20) / pd->hash_bytes
+                                             : 0;
     }
 }
 
+/* Runs one job on the calling thread: its wall seconds, -1 when it failed. */
+static double run_here(job *j)
+{
+    double t0 = now();
+    run_job(j);
+    return j->failed ? -1 : now() - t0;
+}
+
 /* One pair: (one thread, all the work) against (t threads); the speedup for the same work. */
-static double one_pair(const probe_env *pe, const char *name)
+static double one_pair(const probe_env *pe, const probe_def *pd)
 {
     const int t = pe->threads;
     job jobs[MAX_THREADS];
     double t1, tt;
-    if (strcmp(name, "batch") == 0) {
-        miair_batch_options o;
-        miair_batch_options_init(&o);
-        o.flags = MIAIR_BATCH_JSON;
-        size_t c1 = 0, ct = 0;
-        o.threads = 1;
-        double s = now();
-        miair_batch_run(pe->e, pe->docs, pe->n, &o, count_record, &c1, NULL);
-        t1 = now() - s;
-        o.threads = t;
-        s = now();
-        miair_batch_run(pe->e, pe->docs, pe->n, &o, count_record, &ct, NULL);
-        tt = now() - s;
-        return c1 == pe->n && ct == pe->n ? t1 / tt : -1;
+    make_jobs(pe, pd, 1, jobs);
+    if (pd->one_batch) {
+        t1 = run_here(&jobs[0]);
+        make_jobs(pe, pd, 1, jobs);
+        jobs[0].batch_threads = t;
+        tt = run_here(&jobs[0]);
+    } else {
+        t1 = run_jobs(jobs, 1);
+        make_jobs(pe, pd, t, jobs);
+        tt = run_jobs(jobs, t);
     }
-    work_kind kind = strcmp(name, "own batches") == 0 ? W_OWN_BATCH
-                     : strcmp(name, "plain loop") == 0 ? W_PLAIN_LOOP
-                     : strcmp(name, "registers") == 0  ? W_REGISTERS
-                                                       : W_HASH;
-    size_t hb = strcmp(name, "hash L1") == 0 ? HASH_L1_BYTES : HASH_L2_BYTES;
-    const int split = kind == W_OWN_BATCH || kind == W_PLAIN_LOOP;
-    make_jobs(pe, kind, 1, hb, jobs);
-    t1 = run_jobs(jobs, 1);
-    make_jobs(pe, kind, split ? t : 1, hb, jobs);
-    if (!split) /* each thread repeats the one-thread work on its own bytes */
-        for (int i = 1; i < t; i++) {
-            jobs[i] = jobs[0];
-            jobs[i].buf = pe->bytes + (size_t)i * HASH_L2_BYTES;
-        }
-    tt = run_jobs(jobs, t);
     if (t1 < 0 || tt < 0)
         return -1;
-    return split ? t1 / tt : (double)t * t1 / tt;
+    return pd->split ? t1 / tt : (double)t * t1 / tt;
 }
 
-static int probe(const probe_env *pe, const char *name, const char *what)
+static int probe(const probe_env *pe, const probe_def *pd)
 {
     static double r[MAX_PAIRS];
     for (int p = 0; p < pe->pairs; p++) {
-        r[p] = one_pair(pe, name);
+        r[p] = one_pair(pe, pd);
         if (r[p] < 0) {
-            fprintf(stderr, "scaling_probe: %s: a run failed\n", name);
+            fprintf(stderr, "scaling_probe: %s: a run failed\n", pd->name);
             return -1;
         }
     }
     qsort(r, (size_t)pe->pairs, sizeof *r, cmp_double);
-    printf("%-12s %6.3fx  [%5.3f .. %5.3f]   %s\n", name, r[pe->pairs / 2], r[0], r[pe->pairs - 1], what);
+    printf("%-12s %6.3fx  [%5.3f .. %5.3f]   %s\n", pd->name, r[pe->pairs / 2], r[0], r[pe->pairs - 1], pd->what);
     fflush(stdout);
     return 0;
 }
@@ -380,12 +391,8 @@ int main(int argc, char **argv)
     probe_env pe = {e, docs, n, threads, pairs, bytes};
     pool_start(threads);
     int rc = 0;
-    rc |= probe(&pe, "batch", "miair_batch_run, 1 thread vs T (what miair bench measures)");
-    rc |= probe(&pe, "own batches", "T one-thread batches, 1/T of the documents each");
-    rc |= probe(&pe, "plain loop", "T threads of miair_analyze + miair_result_to_json, no batch");
-    rc |= probe(&pe, "registers", "the machine: register-only integer loop on each thread");
-    rc |= probe(&pe, "hash L1", "the machine: XXH3 over 30 KB on each thread");
-    rc |= probe(&pe, "hash L2", "the machine: XXH3 over 900 KB on each thread");
+    for (size_t k = 0; k < sizeof PROBES / sizeof *PROBES; k++)
+        rc |= probe(&pe, &PROBES[k]);
     pool_stop();
     free(bytes);
     free(docs);
