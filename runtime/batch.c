@@ -445,25 +445,21 @@ static void spares_free(thread_acc *acc)
 }
 
 /* The delivered slot's memory goes back to the thread that produced it: kept at once when that is
- * the deliverer, else written to the owner's ring (freed here when the ring is full). Deliverer
- * only; the slot is left empty. */
+ * the deliverer, else written to the owner's ring; when the ring is full, free_slot frees it here.
+ * Deliverer only; the slot is left empty. */
 static void give_back(batch *b, thread_acc *me, slot *s)
 {
     thread_acc *owner = &b->acc[s->owner];
-    if (owner == me) {
+    back_ring *r = &owner->back;
+    int given = 1;
+    if (owner == me)
         recycle(me, s->result, s->json, s->json_cap);
-    } else {
-        back_ring *r = &owner->back;
-        if (r->tail_next - __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) < r->cap) {
-            r->e[r->tail_next % r->cap] = (struct handed){s->result, s->json, s->json_cap};
-            r->tail_next++;
-        } else {
-            miair_result_free(s->result);
-            miair_free(s->json);
-        }
-    }
-    s->result = NULL;
-    s->json = NULL;
+    else if (r->tail_next - __atomic_load_n(&r->head, __ATOMIC_ACQUIRE) < r->cap)
+        r->e[r->tail_next++ % r->cap] = (struct handed){s->result, s->json, s->json_cap};
+    else
+        given = 0;
+    if (given)
+        s->result = NULL, s->json = NULL;
     free_slot(s);
 }
 
